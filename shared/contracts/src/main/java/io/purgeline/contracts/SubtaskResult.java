@@ -1,0 +1,14 @@
+package io.purgeline.contracts;
+
+import java.time.Instant;
+import java.util.List;
+
+/** One subtask's result as an agent reports it; {@code state} is "done" or "failed". */
+public record SubtaskResult(
+        String subtaskId,
+        String taskId,
+        String callbackToken,
+        SubtaskState state,
+        List<ItemResult> items,
+        Instant startedAt,
+        Instant finishedAt) {}

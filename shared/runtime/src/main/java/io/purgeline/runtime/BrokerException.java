@@ -1,0 +1,8 @@
+package io.purgeline.runtime;
+
+/** The broker could not be reached or did not confirm. Transient: the caller retries or leaves the input unacked. */
+public class BrokerException extends RuntimeException {
+    public BrokerException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

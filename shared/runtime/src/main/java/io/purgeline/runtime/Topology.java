@@ -1,0 +1,169 @@
+package io.purgeline.runtime;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import io.purgeline.contracts.Lane;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole RabbitMQ topology, named under the namespace and declared in this one place (DESIGN.md). Declaring is
+ * idempotent, so every worker declares at start and none depends on another having run first.
+ */
+public final class Topology {
+    /** Routing key of task submissions on the tasks exchange (API.md §1). */
+    public static final String SUBMIT_KEY = "task.submit";
+    /** Header carrying the reason a message was parked in a dead-letter queue. */
+    public static final String DEAD_REASON_HEADER = "x-purgeline-dead-reason";
+    public static final String DEAD_SOURCE_HEADER = "x-purgeline-dead-source";
+    public static final String TRACE_HEADER = "x-trace-id";
+    /** Priorities 0–9 as in the API; classic queues support them on every RabbitMQ version we run on. */
+    public static final int MAX_PRIORITY = 9;
+
+    /** Where a dead letter came from; each has its own {@code <area>.dead} queue. */
+    public enum Area {
+        INGEST, DISPATCH, SAVES, ALERTS;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final String ns;
+    private final int savesPartitions;
+    private final List<Duration> retryDelays;
+
+    public Topology(String namespace, int savesPartitions, List<Duration> retryDelays) {
+        this.ns = namespace;
+        this.savesPartitions = savesPartitions;
+        this.retryDelays = List.copyOf(retryDelays);
+    }
+
+    public static Topology of(PurgelineConfig config) {
+        return new Topology(config.namespace(), config.savesPartitions(), config.retryDelays());
+    }
+
+    public String tasksExchange() {
+        return ns + ".tasks";
+    }
+
+    public String ingestQueue() {
+        return ns + ".ingest.tasks";
+    }
+
+    public String dispatchExchange() {
+        return ns + ".dispatch";
+    }
+
+    public String laneQueue(Lane lane) {
+        return ns + ".dispatch." + lane.wire();
+    }
+
+    /** Retry queue for one lane and delay; its messages expire back into the lane. Publish via the default exchange. */
+    public String retryQueue(Lane lane, Duration delay) {
+        return ns + ".dispatch.retry." + lane.wire() + "." + delay.toMillis();
+    }
+
+    public String savesExchange() {
+        return ns + ".saves";
+    }
+
+    public int savesPartitions() {
+        return savesPartitions;
+    }
+
+    public String savesQueue(int partition) {
+        return ns + ".saves." + partition;
+    }
+
+    public List<String> savesQueues() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < savesPartitions; i++) {
+            out.add(savesQueue(i));
+        }
+        return out;
+    }
+
+    public String eventsExchange() {
+        return ns + ".events";
+    }
+
+    public String alertsExchange() {
+        return ns + ".alerts";
+    }
+
+    public String alertsQueue() {
+        return ns + ".alerts";
+    }
+
+    public String deadExchange() {
+        return ns + ".dead";
+    }
+
+    public String deadQueue(Area area) {
+        return ns + "." + area.key() + ".dead";
+    }
+
+    public void declare(Channel ch) throws IOException {
+        Map<String, Object> quorum = Map.of("x-queue-type", "quorum");
+
+        ch.exchangeDeclare(deadExchange(), BuiltinExchangeType.DIRECT, true);
+        for (Area area : Area.values()) {
+            ch.queueDeclare(deadQueue(area), true, false, false, quorum);
+            ch.queueBind(deadQueue(area), deadExchange(), area.key());
+        }
+
+        ch.exchangeDeclare(tasksExchange(), BuiltinExchangeType.DIRECT, true);
+        ch.queueDeclare(ingestQueue(), true, false, false, quorum);
+        ch.queueBind(ingestQueue(), tasksExchange(), SUBMIT_KEY);
+
+        ch.exchangeDeclare(dispatchExchange(), BuiltinExchangeType.DIRECT, true);
+        for (Lane lane : Lane.values()) {
+            ch.queueDeclare(laneQueue(lane), true, false, false, Map.of("x-max-priority", MAX_PRIORITY));
+            ch.queueBind(laneQueue(lane), dispatchExchange(), lane.wire());
+            for (Duration delay : retryDelays) {
+                ch.queueDeclare(retryQueue(lane, delay), true, false, false, Map.of(
+                        "x-message-ttl", delay.toMillis(),
+                        "x-dead-letter-exchange", dispatchExchange(),
+                        "x-dead-letter-routing-key", lane.wire()));
+            }
+        }
+
+        ch.exchangeDeclare(savesExchange(), "x-consistent-hash", true);
+        for (int i = 0; i < savesPartitions; i++) {
+            ch.queueDeclare(savesQueue(i), true, false, false,
+                    Map.of("x-queue-type", "quorum", "x-single-active-consumer", true));
+            // Binding key is the partition's weight on the hash ring: equal weights, equal shares.
+            ch.queueBind(savesQueue(i), savesExchange(), "1");
+        }
+
+        ch.exchangeDeclare(eventsExchange(), BuiltinExchangeType.TOPIC, true);
+
+        ch.exchangeDeclare(alertsExchange(), BuiltinExchangeType.TOPIC, true);
+        ch.queueDeclare(alertsQueue(), true, false, false, quorum);
+        ch.queueBind(alertsQueue(), alertsExchange(), "#");
+    }
+
+    /** Removes everything {@link #declare} made; for tests and for tearing down a namespace. */
+    public void delete(Channel ch) throws IOException {
+        List<String> queues = new ArrayList<>(List.of(ingestQueue(), alertsQueue()));
+        for (Area area : Area.values()) {
+            queues.add(deadQueue(area));
+        }
+        for (Lane lane : Lane.values()) {
+            queues.add(laneQueue(lane));
+            retryDelays.forEach(d -> queues.add(retryQueue(lane, d)));
+        }
+        queues.addAll(savesQueues());
+        for (String q : queues) {
+            ch.queueDelete(q);
+        }
+        for (String x : List.of(deadExchange(), tasksExchange(), dispatchExchange(), savesExchange(),
+                eventsExchange(), alertsExchange())) {
+            ch.exchangeDelete(x);
+        }
+    }
+}

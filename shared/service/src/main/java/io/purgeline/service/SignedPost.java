@@ -1,0 +1,50 @@
+package io.purgeline.service;
+
+import io.purgeline.contracts.Encoded;
+import io.purgeline.contracts.Signatures;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpMethod;
+
+/** A signed JSON POST over a shared, pooled Jetty client (API.md §5): the agent links in both directions. */
+public final class SignedPost {
+    private SignedPost() {}
+
+    /** Completes with the response, or exceptionally when the peer could not be reached or timed out. */
+    public static CompletableFuture<ContentResponse> send(HttpClient client, URI uri, Encoded body, String accessKey,
+            String secret, Duration timeout) {
+        long ts = System.currentTimeMillis() / 1000;
+        String pathAndQuery = uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
+        Request request = client.newRequest(uri)
+                .method(HttpMethod.POST)
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .headers(h -> {
+                    h.put(Signatures.ACCESS_KEY, accessKey);
+                    h.put(Signatures.TIMESTAMP, Long.toString(ts));
+                    h.put(Signatures.TOKEN, Signatures.sign(secret, "POST", pathAndQuery, ts, body.body()));
+                    if (body.compressed()) {
+                        h.put("Content-Encoding", body.contentEncoding());
+                    }
+                })
+                .body(new BytesRequestContent("application/json", body.body()));
+        return new CompletableResponseListener(request, 1 << 20).send();
+    }
+
+    /** One client per process, pooling keep-alive connections per destination. */
+    public static HttpClient startClient(String name, int maxConnectionsPerDestination) throws Exception {
+        HttpClient client = new HttpClient();
+        client.setMaxConnectionsPerDestination(maxConnectionsPerDestination);
+        client.setConnectTimeout(2_000);
+        client.setIdleTimeout(60_000);
+        client.setName(name);
+        client.start();
+        return client;
+    }
+}
