@@ -18,7 +18,8 @@ import org.springframework.amqp.rabbit.connection.Connection;
 /** An exclusive, auto-deleted queue bound to an exchange, recording every message that arrives. */
 public final class Tap implements AutoCloseable {
     /** One message seen by the tap. */
-    public record Seen(String routingKey, byte[] body, String contentEncoding, Map<String, Object> headers) {
+    public record Seen(String routingKey, byte[] body, String contentEncoding, Map<String, Object> headers,
+            AMQP.BasicProperties properties) {
         public <T> T as(Codec codec, Class<T> type) {
             return codec.decode(body, contentEncoding, type);
         }
@@ -48,7 +49,7 @@ public final class Tap implements AutoCloseable {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                     tap.seen.add(new Seen(env.getRoutingKey(), body, props.getContentEncoding(),
-                            props.getHeaders() == null ? Map.of() : Map.copyOf(props.getHeaders())));
+                            props.getHeaders() == null ? Map.of() : Map.copyOf(props.getHeaders()), props));
                 }
             });
             return tap;

@@ -129,6 +129,38 @@ public final class TestNamespace implements BeforeAllCallback, AfterAllCallback 
         return Tap.open(broker, config.codec(), exchange, List.of(bindingKey));
     }
 
+    /**
+     * Consumes (and acks) exactly {@code count} messages from the given queues, waiting up to {@code timeout}. Uses a
+     * consumer, not basic.get, which quorum queues with single active consumer (the saves partitions) refuse.
+     */
+    public List<Tap.Seen> take(List<String> queues, int count, java.time.Duration timeout) {
+        List<Tap.Seen> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        broker.withChannel(ch -> {
+            ch.basicQos(count);
+            List<String> tags = new java.util.ArrayList<>();
+            for (String q : queues) {
+                tags.add(ch.basicConsume(q, false, new com.rabbitmq.client.DefaultConsumer(ch) {
+                    @Override
+                    public void handleDelivery(String tag, com.rabbitmq.client.Envelope env,
+                            com.rabbitmq.client.AMQP.BasicProperties props, byte[] body) throws java.io.IOException {
+                        if (got.size() < count) {
+                            got.add(new Tap.Seen(env.getRoutingKey(), body, props.getContentEncoding(),
+                                    props.getHeaders() == null ? Map.of() : Map.copyOf(props.getHeaders()), props));
+                            ch.basicAck(env.getDeliveryTag(), false);
+                        } else {
+                            ch.basicNack(env.getDeliveryTag(), false, true);
+                        }
+                    }
+                }));
+            }
+            org.awaitility.Awaitility.await().atMost(timeout).until(() -> got.size() >= count);
+            for (String tag : tags) {
+                ch.basicCancel(tag);
+            }
+        });
+        return List.copyOf(got);
+    }
+
     /** Number of messages ready in a queue. */
     public long depth(String queue) {
         long[] n = new long[1];

@@ -1,0 +1,28 @@
+package io.purgeline.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class SignaturesTest {
+    @Test
+    void theSignatureCoversMethodPathTimestampAndBody() {
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        String sig = Signatures.sign("s3cret", "POST", "/v1/tasks", 1700000000L, body);
+        // hex(HMAC-SHA256("s3cret", "POST\n/v1/tasks\n1700000000\n" + hex(SHA256("{}"))))
+        assertThat(sig).isEqualTo(Signatures.hmacHex("s3cret", "POST\n/v1/tasks\n1700000000\n"
+                + "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"));
+        assertThat(Signatures.sign("s3cret", "POST", "/v1/tasks", 1700000001L, body)).isNotEqualTo(sig);
+        assertThat(Signatures.sign("other", "POST", "/v1/tasks", 1700000000L, body)).isNotEqualTo(sig);
+        assertThat(Signatures.sign("s3cret", "POST", "/v1/tasks?x=1", 1700000000L, body)).isNotEqualTo(sig);
+    }
+
+    @Test
+    void callbackTokensMatchOnlyTheirSubtask() {
+        String token = Signatures.callbackToken("k", "task@edge-1");
+        assertThat(Signatures.matches(token, Signatures.callbackToken("k", "task@edge-1"))).isTrue();
+        assertThat(Signatures.matches(token, Signatures.callbackToken("k", "task@edge-2"))).isFalse();
+        assertThat(Signatures.matches(token, null)).isFalse();
+    }
+}

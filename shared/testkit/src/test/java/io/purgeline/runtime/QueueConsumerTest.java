@@ -1,0 +1,106 @@
+package io.purgeline.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.GetResponse;
+import io.purgeline.contracts.Alert;
+import io.purgeline.contracts.FailedNode;
+import io.purgeline.testkit.Tap;
+import io.purgeline.testkit.TestNamespace;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The consumer plumbing every worker uses, on the real broker. */
+class QueueConsumerTest {
+    @RegisterExtension
+    static final TestNamespace ns = new TestNamespace();
+
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    private DeadLetters deadLetters() {
+        return new DeadLetters(ns.publisher(), ns.topology(), new Alerts(ns.publisher(), ns.topology(), "test"));
+    }
+
+    private void publishRawToIngest(String body) {
+        ns.broker().withChannel(ch -> ch.basicPublish(ns.topology().tasksExchange(), Topology.SUBMIT_KEY, null,
+                body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aPoisonMessageIsParkedWithItsReasonAlertedAndTheNextMessageIsStillHandled() throws Exception {
+        List<FailedNode> handled = new CopyOnWriteArrayList<>();
+        Topology t = ns.topology();
+        try (Tap alerts = ns.tap(t.alertsExchange(), "#");
+                QueueConsumer consumer = QueueConsumer.single(ns.broker(),
+                        QueueConsumer.Spec.of(t.ingestQueue(), Topology.Area.INGEST), deadLetters(),
+                        in -> in.decode(ns.config().codec(), FailedNode.class), (v, in) -> handled.add(v))) {
+            publishRawToIngest("{not json at all");
+            publishRawToIngest("{\"node_id\": \"edge-1\", \"reason\": \"fine\"}");
+
+            await().atMost(PATIENCE).until(() -> handled.size() == 1);
+            assertThat(handled.get(0).nodeId()).isEqualTo("edge-1");
+            await().atMost(PATIENCE).until(() -> ns.depth(t.deadQueue(Topology.Area.INGEST)) == 1);
+            GetResponse parked = get(t.deadQueue(Topology.Area.INGEST));
+            assertThat(new String(parked.getBody(), StandardCharsets.UTF_8)).isEqualTo("{not json at all");
+            assertThat(parked.getProps().getHeaders().get(Topology.DEAD_REASON_HEADER).toString())
+                    .contains("not a valid FailedNode");
+            assertThat(parked.getProps().getHeaders().get(Topology.DEAD_SOURCE_HEADER).toString())
+                    .isEqualTo(t.ingestQueue());
+            Alert alert = alerts.await("warning.poison_message", Alert.class, a -> true, PATIENCE);
+            assertThat(alert.source()).isEqualTo("test");
+            assertThat(alert.message()).contains(t.deadQueue(Topology.Area.INGEST));
+        }
+    }
+
+    @Test
+    void aTransientFailureRequeuesTheMessageUntilItSucceeds() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        Topology t = ns.topology();
+        try (QueueConsumer consumer = QueueConsumer.single(ns.broker(),
+                QueueConsumer.Spec.of(t.ingestQueue(), Topology.Area.INGEST)
+                        .transientBackoff(Duration.ofMillis(50)), deadLetters(),
+                in -> in.decode(ns.config().codec(), FailedNode.class), (v, in) -> {
+                    if (attempts.incrementAndGet() < 3) {
+                        throw new IllegalStateException("database briefly away");
+                    }
+                })) {
+            publishRawToIngest("{\"node_id\": \"edge-1\"}");
+            await().atMost(PATIENCE).until(() -> attempts.get() == 3);
+            await().atMost(PATIENCE).until(() -> ns.depth(t.ingestQueue()) == 0);
+            assertThat(ns.depth(t.deadQueue(Topology.Area.INGEST))).isZero();
+        }
+    }
+
+    @Test
+    void aBatchConsumerHandsOverManyMessagesAtOnceAndParksOnlyThePoisonOnes() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        AtomicInteger total = new AtomicInteger();
+        Topology t = ns.topology();
+        for (int i = 0; i < 50; i++) {
+            publishRawToIngest(i == 7 ? "][" : "{\"node_id\": \"n" + i + "\"}");
+        }
+        try (QueueConsumer consumer = QueueConsumer.batch(ns.broker(),
+                QueueConsumer.Spec.of(t.ingestQueue(), Topology.Area.INGEST), 20, Duration.ofMillis(50),
+                deadLetters(), in -> in.decode(ns.config().codec(), FailedNode.class), values -> {
+                    batchSizes.add(values.size());
+                    total.addAndGet(values.size());
+                })) {
+            await().atMost(PATIENCE).until(() -> total.get() == 49);
+            assertThat(batchSizes).anySatisfy(n -> assertThat(n).isGreaterThan(1));
+            await().atMost(PATIENCE).until(() -> ns.depth(t.deadQueue(Topology.Area.INGEST)) == 1);
+        }
+        get(t.deadQueue(Topology.Area.INGEST));
+    }
+
+    private static GetResponse get(String queue) {
+        GetResponse[] r = new GetResponse[1];
+        ns.broker().withChannel(ch -> r[0] = ch.basicGet(queue, true));
+        return r[0];
+    }
+}
