@@ -1,0 +1,92 @@
+package io.purgeline.callback;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.purgeline.runtime.Alerts;
+import io.purgeline.runtime.Broker;
+import io.purgeline.runtime.Publisher;
+import io.purgeline.runtime.PurgelineConfig;
+import io.purgeline.runtime.Redis;
+import io.purgeline.runtime.RedisKeys;
+import io.purgeline.runtime.Topology;
+import io.purgeline.service.AgentKeys;
+import io.purgeline.service.Env;
+import io.purgeline.service.HttpConfig;
+import io.purgeline.service.Lifecycle;
+import io.purgeline.service.Metrics;
+import io.purgeline.service.Probes;
+import io.purgeline.service.WebServer;
+import java.time.Clock;
+import java.util.Map;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** Wires callback-worker: agents' result callbacks become saves, their heartbeats node liveness in Redis. */
+public final class CallbackWorker implements AutoCloseable {
+    public static final String NAME = "callback-worker";
+    /** Default HTTP port of callback-worker (the agents' {@code callback_api} points here). */
+    public static final int DEFAULT_PORT = 8081;
+
+    private final Lifecycle lifecycle;
+    private final WebServer http;
+
+    private CallbackWorker(Lifecycle lifecycle, WebServer http) {
+        this.lifecycle = lifecycle;
+        this.http = http;
+    }
+
+    public static CallbackWorker start(Env env) throws Exception {
+        PurgelineConfig config = PurgelineConfig.from(env);
+        Topology topology = Topology.of(config);
+        AgentKeys keys = AgentKeys.from(env);
+        Clock clock = Clock.systemUTC();
+        Lifecycle lifecycle = new Lifecycle(NAME);
+        try {
+            PrometheusMeterRegistry metrics = Metrics.registry(NAME);
+            RedisClient redis = lifecycle.own("redis", Redis.connect(config.redis()));
+            Broker broker = lifecycle.own("broker", Broker.connect(config.amqp(), NAME));
+            broker.declare(topology);
+            Publisher publisher = new Publisher(broker, config.codec());
+            Alerts alerts = new Alerts(publisher, topology, NAME);
+            Counter results = metrics.counter("purgeline_callback_results_total");
+            Counter forged = metrics.counter("purgeline_callback_forged_total");
+            Counter heartbeats = metrics.counter("purgeline_agent_heartbeats_total");
+            WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
+                    .route("POST", "/v1/agent/callback", new CallbackRoute(config.codec(), keys, publisher,
+                            topology, alerts, clock, results, forged))
+                    .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), redis,
+                            RedisKeys.of(config), clock, heartbeats));
+            WebServer http = lifecycle.own("http", Probes.install(routes,
+                    () -> broker.isConnected() && redisAnswers(redis), metrics,
+                    () -> Map.of(
+                            "results_accepted", (long) results.count(),
+                            "forged_refused", (long) forged.count(),
+                            "heartbeats", (long) heartbeats.count())).start());
+            return new CallbackWorker(lifecycle, http);
+        } catch (Exception | Error e) {
+            lifecycle.close();
+            throw e;
+        }
+    }
+
+    private static boolean redisAnswers(RedisClient redis) {
+        try {
+            return "PONG".equals(redis.ping());
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    @Override
+    public void close() {
+        lifecycle.close();
+    }
+}

@@ -1,0 +1,50 @@
+package io.purgeline.callback;
+
+import io.purgeline.contracts.AgentCallback;
+import io.purgeline.contracts.ItemResult;
+import io.purgeline.contracts.SubtaskOutcome;
+import io.purgeline.contracts.SubtaskOutcomes;
+import io.purgeline.contracts.SubtaskResult;
+import io.purgeline.contracts.SubtaskState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns an agent's results into saves: one {@link SubtaskOutcomes} per task, because saves are routed by task id
+ * and one message per task is one write for the saver.
+ */
+final class OutcomeGrouper {
+    /** What the saver records when an agent says a subtask failed but gives no item error. */
+    static final String NO_REASON = "node reported the subtask failed without a reason";
+
+    private OutcomeGrouper() {}
+
+    /**
+     * @param receivedAt stands in for a missing {@code finished_at}: the result cannot have finished later than it
+     *                   arrived
+     */
+    static List<SubtaskOutcomes> group(AgentCallback callback, Instant receivedAt) {
+        Map<String, List<SubtaskOutcome>> byTask = new LinkedHashMap<>();
+        for (SubtaskResult r : callback.results()) {
+            byTask.computeIfAbsent(r.taskId(), t -> new ArrayList<>()).add(outcome(callback.nodeId(), r, receivedAt));
+        }
+        List<SubtaskOutcomes> saves = new ArrayList<>(byTask.size());
+        byTask.forEach((taskId, outcomes) -> saves.add(new SubtaskOutcomes(taskId, List.copyOf(outcomes))));
+        return saves;
+    }
+
+    private static SubtaskOutcome outcome(String nodeId, SubtaskResult r, Instant receivedAt) {
+        List<ItemResult> items = r.items() == null ? List.of() : r.items();
+        ItemResult firstFailing = items.stream().filter(i -> i.error() != null).findFirst().orElse(null);
+        Integer httpCode = firstFailing != null ? Integer.valueOf(firstFailing.httpCode())
+                : items.isEmpty() ? null : Integer.valueOf(items.get(items.size() - 1).httpCode());
+        String error = r.state() == SubtaskState.DONE ? null
+                : firstFailing != null ? firstFailing.error() : NO_REASON;
+        // Attempts are counted by dispatch-worker; the agent does not know them, and the saver keeps the larger.
+        return new SubtaskOutcome(r.subtaskId(), nodeId, r.state(), 0, httpCode, error, items, r.startedAt(),
+                r.finishedAt() != null ? r.finishedAt() : receivedAt);
+    }
+}

@@ -1,0 +1,219 @@
+package io.purgeline.callback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.purgeline.contracts.AgentCallback;
+import io.purgeline.contracts.Alert;
+import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.ItemResult;
+import io.purgeline.contracts.Signatures;
+import io.purgeline.contracts.SubtaskOutcome;
+import io.purgeline.contracts.SubtaskOutcomes;
+import io.purgeline.contracts.SubtaskResult;
+import io.purgeline.contracts.SubtaskState;
+import io.purgeline.testkit.Tap;
+import io.purgeline.testkit.TestNamespace;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.xerial.snappy.Snappy;
+
+class AgentCallbackTest {
+    private static final String SECRET = "callback-test-secret";
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+    @RegisterExtension
+    static final TestNamespace ns = new TestNamespace();
+
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static final Codec codec = Codec.standard();
+    private static CallbackWorker worker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Map<String, String> env = new HashMap<>(ns.env());
+        env.put("PURGELINE_HTTP_PORT", "0");
+        env.put("PURGELINE_AGENT_SECRET", SECRET);
+        worker = CallbackWorker.start(new io.purgeline.service.Env(env));
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+    }
+
+    @Test
+    void resultsOfOneTaskBecomeOneSaveWithTheNodeAndItsFirstFailure() throws Exception {
+        String task = newTaskId();
+        Instant started = Instant.parse("2026-01-02T03:04:05.100Z");
+        Instant finished = Instant.parse("2026-01-02T03:04:06.200Z");
+        SubtaskResult failed = result(task, "edge-1", SubtaskState.FAILED, List.of(
+                new ItemResult("https://a.example/1", 200, 10, 3, null),
+                new ItemResult("https://a.example/2", 503, 0, 7, "origin said 503"),
+                new ItemResult("https://a.example/3", 504, 0, 9, "timeout")), started, finished);
+
+        HttpResponse<String> reply = post("/v1/agent/callback", json(new AgentCallback("edge-1", List.of(failed))),
+                null);
+
+        assertThat(reply.statusCode()).isEqualTo(200);
+        assertThat(reply.body()).contains("\"accepted\":1");
+        Tap.Seen seen = takeSaves(1).get(0);
+        assertThat(seen.properties().getType()).isEqualTo(SubtaskOutcomes.MESSAGE_TYPE);
+        assertThat(seen.properties().getCorrelationId()).isEqualTo(task);
+        assertThat(seen.routingKey()).isEqualTo(task);
+        SubtaskOutcomes save = seen.as(codec, SubtaskOutcomes.class);
+        assertThat(save.taskId()).isEqualTo(task);
+        assertThat(save.outcomes()).containsExactly(new SubtaskOutcome(task + "@edge-1", "edge-1",
+                SubtaskState.FAILED, 0, 503, "origin said 503", failed.items(), started, finished));
+    }
+
+    @Test
+    void resultsOfSeveralTasksAreGroupedIntoOneSavePerTask() throws Exception {
+        String a = newTaskId();
+        String b = newTaskId();
+        List<ItemResult> ok = List.of(new ItemResult("https://a.example/x", 200, 5, 1, null),
+                new ItemResult("https://a.example/y", 404, 0, 1, null));
+        AgentCallback callback = new AgentCallback("edge-2", List.of(
+                result(a, "edge-2", SubtaskState.DONE, ok, null, Instant.now()),
+                result(b, "edge-2", SubtaskState.DONE, ok, null, Instant.now())));
+
+        HttpResponse<String> reply = post("/v1/agent/callback", json(callback), null);
+
+        assertThat(reply.statusCode()).isEqualTo(200);
+        assertThat(reply.body()).contains("\"accepted\":2");
+        List<SubtaskOutcomes> saves = takeSaves(2).stream().map(s -> s.as(codec, SubtaskOutcomes.class)).toList();
+        assertThat(saves).extracting(SubtaskOutcomes::taskId).containsExactlyInAnyOrder(a, b);
+        assertThat(saves).allSatisfy(s -> {
+            assertThat(s.outcomes()).hasSize(1);
+            SubtaskOutcome o = s.outcomes().get(0);
+            assertThat(o.state()).isEqualTo(SubtaskState.DONE);
+            assertThat(o.httpCode()).as("the last item's code when nothing failed").isEqualTo(404);
+            assertThat(o.error()).isNull();
+            assertThat(o.attempts()).isZero();
+        });
+    }
+
+    @Test
+    void aSnappyCompressedCallbackIsAccepted() throws Exception {
+        String task = newTaskId();
+        AgentCallback callback = new AgentCallback("edge-3", List.of(result(task, "edge-3", SubtaskState.DONE,
+                List.of(new ItemResult("https://a.example/z", 200, 1, 1, null)), null, Instant.now())));
+
+        HttpResponse<String> reply = post("/v1/agent/callback", Snappy.compress(json(callback)), "snappy");
+
+        assertThat(reply.statusCode()).isEqualTo(200);
+        assertThat(takeSaves(1).get(0).as(codec, SubtaskOutcomes.class).taskId()).isEqualTo(task);
+    }
+
+    @Test
+    void aForgedTokenIsRefusedAndNothingOfTheCallbackIsPublished() throws Exception {
+        String good = newTaskId();
+        String bad = newTaskId();
+        SubtaskResult genuine = result(good, "edge-4", SubtaskState.DONE, List.of(), null, Instant.now());
+        SubtaskResult forged = new SubtaskResult(bad + "@edge-4", bad,
+                Signatures.callbackToken("some-other-secret", bad + "@edge-4"), SubtaskState.DONE, List.of(), null,
+                Instant.now());
+        long before = savesDepth();
+
+        try (Tap alerts = ns.tap(ns.topology().alertsExchange(), "#")) {
+            HttpResponse<String> reply = post("/v1/agent/callback",
+                    json(new AgentCallback("edge-4", List.of(genuine, forged))), null);
+
+            assertThat(reply.statusCode()).isEqualTo(403);
+            assertThat(reply.body()).contains("forged_token").contains(bad + "@edge-4");
+            Alert alert = alerts.await(Alert.CRITICAL + ".forged_callback", Alert.class,
+                    a -> (bad + "@edge-4").equals(a.details().get("subtask_id")), PATIENCE);
+            assertThat(alert.nodeId()).isEqualTo("edge-4");
+        }
+        assertThat(savesDepth()).isEqualTo(before);
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsRefusedWith400() throws Exception {
+        HttpResponse<String> reply = post("/v1/agent/callback", "{not json".getBytes(StandardCharsets.UTF_8), null);
+
+        assertThat(reply.statusCode()).isEqualTo(400);
+        assertThat(reply.body()).contains("bad_body").contains("AgentCallback");
+    }
+
+    @Test
+    void aResultWithoutStateIsRefusedWith400NamingTheField() throws Exception {
+        String task = newTaskId();
+        String body = "{\"node_id\":\"edge-5\",\"results\":[{\"subtask_id\":\"" + task + "@edge-5\",\"task_id\":\""
+                + task + "\",\"callback_token\":\"" + Signatures.callbackToken(SECRET, task + "@edge-5") + "\"}]}";
+        long before = savesDepth();
+
+        HttpResponse<String> reply = post("/v1/agent/callback", body.getBytes(StandardCharsets.UTF_8), null);
+
+        assertThat(reply.statusCode()).isEqualTo(400);
+        assertThat(reply.body()).contains("results[0].state");
+        assertThat(savesDepth()).isEqualTo(before);
+    }
+
+    @Test
+    void aCallbackWithoutNodeIdIsRefusedWith400() throws Exception {
+        HttpResponse<String> reply = post("/v1/agent/callback",
+                "{\"results\":[]}".getBytes(StandardCharsets.UTF_8), null);
+
+        assertThat(reply.statusCode()).isEqualTo(400);
+        assertThat(reply.body()).contains("node_id");
+    }
+
+    @Test
+    void aResultForAnotherNodesSubtaskIsRefusedWith400() throws Exception {
+        String task = newTaskId();
+        SubtaskResult other = result(task, "edge-7", SubtaskState.DONE, List.of(), null, Instant.now());
+
+        HttpResponse<String> reply = post("/v1/agent/callback",
+                json(new AgentCallback("edge-6", List.of(other))), null);
+
+        assertThat(reply.statusCode()).isEqualTo(400);
+        assertThat(reply.body()).contains(task + "@edge-6");
+    }
+
+    private static SubtaskResult result(String task, String node, SubtaskState state, List<ItemResult> items,
+            Instant started, Instant finished) {
+        String subtask = task + "@" + node;
+        return new SubtaskResult(subtask, task, Signatures.callbackToken(SECRET, subtask), state, items, started,
+                finished);
+    }
+
+    private static String newTaskId() {
+        return "task-" + UUID.randomUUID();
+    }
+
+    private static byte[] json(Object body) {
+        return codec.toJson(body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static HttpResponse<String> post(String path, byte[] body, String contentEncoding) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentEncoding != null) {
+            request.header("Content-Encoding", contentEncoding);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Reads saves with a consumer of our own: never bind to the consistent-hash exchange, it would take a share. */
+    private static List<Tap.Seen> takeSaves(int count) {
+        return ns.take(ns.topology().savesQueues(), count, PATIENCE);
+    }
+
+    private static long savesDepth() {
+        return ns.topology().savesQueues().stream().mapToLong(ns::depth).sum();
+    }
+}

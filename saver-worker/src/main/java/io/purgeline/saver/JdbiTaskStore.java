@@ -1,0 +1,161 @@
+package io.purgeline.saver;
+
+import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.FailedNode;
+import io.purgeline.contracts.SubtaskOutcome;
+import io.purgeline.contracts.SubtaskOutcomes;
+import io.purgeline.contracts.SubtaskRef;
+import io.purgeline.contracts.TaskCreated;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * {@link TaskStore} on MariaDB through JDBI. A batch is one transaction of multi-row upserts (rows sorted by key, so
+ * that concurrent savers lock in the same order), followed by an exact recount of every touched task from its
+ * subtask rows: counters are never incremented, so applying anything twice cannot count it twice.
+ */
+final class JdbiTaskStore implements TaskStore {
+    /** Fits {@code subtasks.last_error VARCHAR(1024)}. */
+    static final int MAX_ERROR = 1024;
+    /** Rough size of a row's fixed columns in a statement, for {@link Chunks}. */
+    private static final int ROW_OVERHEAD = 256;
+
+    private final Jdbi jdbi;
+    private final Codec codec;
+    private final Clock clock;
+
+    JdbiTaskStore(Jdbi jdbi, Codec codec, Clock clock) {
+        this.jdbi = jdbi;
+        this.codec = codec;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<TaskRow> apply(List<TaskCreated> created, List<SubtaskOutcomes> outcomes) {
+        // DATETIME(3) keeps milliseconds; truncating here makes what we publish equal what a re-read returns.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        LocalDateTime at = Utc.of(now);
+        List<TaskSql.NewTask> tasks = new ArrayList<>();
+        List<TaskSql.PlannedSubtask> planned = new ArrayList<>();
+        List<TaskSql.Outcome> ended = new ArrayList<>();
+        SortedSet<String> touched = new TreeSet<>();
+        for (TaskCreated t : created) {
+            touched.add(t.taskId());
+            tasks.add(newTask(t));
+            for (SubtaskRef s : t.subtasks()) {
+                planned.add(new TaskSql.PlannedSubtask(s.subtaskId(), t.taskId(), s.nodeId(), s.tier(), at));
+            }
+        }
+        for (SubtaskOutcomes o : outcomes) {
+            touched.add(o.taskId());
+            for (SubtaskOutcome s : o.outcomes()) {
+                ended.add(outcome(o.taskId(), s, at));
+            }
+        }
+        // Stable sorts: two outcomes of one subtask in a batch keep their arrival order, and the first one wins.
+        tasks.sort(Comparator.comparing(TaskSql.NewTask::taskId));
+        planned.sort(Comparator.comparing(TaskSql.PlannedSubtask::subtaskId));
+        ended.sort(Comparator.comparing(TaskSql.Outcome::subtaskId));
+        // READ COMMITTED: the recount must see subtask rows another saver committed while we waited for its lock.
+        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+            TaskSql sql = h.attach(TaskSql.class);
+            Chunks.of(tasks, t -> ROW_OVERHEAD + t.targets().length() + length(t.options()))
+                    .forEach(sql::insertTasks);
+            Chunks.of(planned, s -> ROW_OVERHEAD).forEach(sql::insertPlannedSubtasks);
+            Chunks.of(ended, o -> ROW_OVERHEAD + length(o.items()) + length(o.lastError()))
+                    .forEach(sql::upsertOutcomes);
+            return touched.isEmpty() ? List.of() : recount(sql, touched, now);
+        });
+    }
+
+    private List<TaskRow> recount(TaskSql sql, Collection<String> ids, Instant now) {
+        List<TaskRow> locked = sql.lockTasks(ids);
+        Map<String, TaskSql.Counts> counts = sql.countSubtasks(ids).stream()
+                .collect(Collectors.toMap(TaskSql.Counts::taskId, Function.identity()));
+        List<TaskRow> result = new ArrayList<>();
+        List<TaskSql.TaskUpdate> updates = new ArrayList<>();
+        for (TaskRow row : locked) {
+            if (row.state().isFinal()) {
+                result.add(row);
+                continue;
+            }
+            TaskSql.Counts c = counts.getOrDefault(row.taskId(), new TaskSql.Counts(row.taskId(), 0, 0, 0));
+            TaskState next = row.state().after(row.total(), c.done(), c.failed(), c.expired());
+            Instant finishedAt = next.isFinal() ? now : null;
+            TaskRow recounted = new TaskRow(row.taskId(), row.apiId(), row.type(), next, row.total(), c.done(),
+                    c.failed(), c.expired(), row.acceptedAt(), finishedAt, row.eventSent());
+            if (!recounted.equals(row)) {
+                updates.add(new TaskSql.TaskUpdate(row.taskId(), next.wire(), c.done(), c.failed(), c.expired(),
+                        Utc.of(finishedAt)));
+            }
+            result.add(recounted);
+        }
+        if (!updates.isEmpty()) {
+            sql.updateTasks(updates);
+        }
+        return result;
+    }
+
+    @Override
+    public Map<String, List<FailedNode>> failedNodes(Collection<String> taskIds) {
+        if (taskIds.isEmpty()) {
+            return Map.of();
+        }
+        List<TaskSql.Ended> rows = jdbi.withExtension(TaskSql.class, sql -> sql.unsuccessful(taskIds));
+        Map<String, List<FailedNode>> byTask = new LinkedHashMap<>();
+        for (TaskSql.Ended e : rows) {
+            String reason = e.lastError() != null ? e.lastError()
+                    : "expired".equals(e.state()) ? "no result before the task's deadline" : "failed";
+            byTask.computeIfAbsent(e.taskId(), t -> new ArrayList<>()).add(new FailedNode(e.nodeId(), reason));
+        }
+        return byTask;
+    }
+
+    @Override
+    public void markEventSent(Collection<String> taskIds) {
+        if (!taskIds.isEmpty()) {
+            jdbi.useExtension(TaskSql.class, sql -> sql.markEventSent(taskIds));
+        }
+    }
+
+    private TaskSql.NewTask newTask(TaskCreated t) {
+        return new TaskSql.NewTask(t.taskId(), t.apiId(), t.type().wire(), codec.toJson(t.targets()),
+                t.options() == null ? null : codec.toJson(t.options()), t.priority(), t.lane().wire(),
+                t.subtasks().size(), Utc.of(t.acceptedAt()), Utc.of(t.deadlineAt()));
+    }
+
+    private TaskSql.Outcome outcome(String taskId, SubtaskOutcome s, LocalDateTime at) {
+        String error = truncated(s.error());
+        return new TaskSql.Outcome(s.subtaskId(), taskId, s.nodeId(), s.state().wire(),
+                // At least one attempt was made if a subtask has an outcome; 0 means the reporter did not count.
+                Math.max(s.attempts(), 1), s.httpCode(), error,
+                s.items() == null ? null : codec.toJson(s.items()), Utc.of(s.startedAt()), Utc.of(s.finishedAt()),
+                at);
+    }
+
+    private static String truncated(String error) {
+        if (error == null || error.length() <= MAX_ERROR) {
+            return error;
+        }
+        int end = Character.isHighSurrogate(error.charAt(MAX_ERROR - 1)) ? MAX_ERROR - 1 : MAX_ERROR;
+        return error.substring(0, end);
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+}

@@ -1,0 +1,92 @@
+package io.purgeline.saver;
+
+import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.SubtaskOutcome;
+import io.purgeline.contracts.SubtaskOutcomes;
+import io.purgeline.contracts.SubtaskRef;
+import io.purgeline.contracts.TaskCreated;
+import io.purgeline.runtime.Inbound;
+import io.purgeline.runtime.PoisonMessageException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Decodes a saves message by its AMQP {@code type} and checks it. Anything the store could not apply for good (an
+ * unknown type, a bad body, a missing or inconsistent field) is a {@link PoisonMessageException}: it is parked with
+ * the reason instead of failing the whole batch again and again.
+ */
+final class SaveDecoder implements Function<Inbound, Save> {
+    private static final int MAX_API_ID = 64;
+    private static final int MAX_TIER = 127;
+
+    private final Codec codec;
+
+    SaveDecoder(Codec codec) {
+        this.codec = codec;
+    }
+
+    @Override
+    public Save apply(Inbound in) {
+        String type = in.type();
+        if (TaskCreated.MESSAGE_TYPE.equals(type)) {
+            return new Save.Created(checked(in.decode(codec, TaskCreated.class)));
+        }
+        if (SubtaskOutcomes.MESSAGE_TYPE.equals(type)) {
+            return new Save.Outcomes(checked(in.decode(codec, SubtaskOutcomes.class)));
+        }
+        throw new PoisonMessageException("message type '" + type + "' is not a save (expected "
+                + TaskCreated.MESSAGE_TYPE + " or " + SubtaskOutcomes.MESSAGE_TYPE + ")");
+    }
+
+    private static TaskCreated checked(TaskCreated t) {
+        String id = t.taskId();
+        require(Ids.isTaskId(id), "task.created has a missing or invalid task_id: '" + id + "'");
+        require(t.apiId() != null && !t.apiId().isBlank() && t.apiId().length() <= MAX_API_ID,
+                "task.created " + id + " has a missing or too long api_id");
+        require(t.type() != null, "task.created " + id + " has a missing or unknown type");
+        require(t.targets() != null, "task.created " + id + " has no targets");
+        require(t.lane() != null, "task.created " + id + " has a missing or unknown lane");
+        require(t.priority() >= 0 && t.priority() <= 9, "task.created " + id + " has priority " + t.priority()
+                + " outside 0-9");
+        require(t.acceptedAt() != null, "task.created " + id + " has no accepted_at");
+        require(t.deadlineAt() != null, "task.created " + id + " has no deadline_at");
+        require(t.subtasks() != null, "task.created " + id + " has no subtasks list");
+        Set<String> seen = new HashSet<>();
+        for (SubtaskRef s : t.subtasks()) {
+            require(s != null, "task.created " + id + " has a null subtask");
+            checkSubtask(id, s.subtaskId(), s.nodeId(), "task.created");
+            require(s.tier() >= 0 && s.tier() <= MAX_TIER, "task.created " + id + " gives subtask " + s.subtaskId()
+                    + " tier " + s.tier());
+            require(seen.add(s.subtaskId()), "task.created " + id + " lists subtask " + s.subtaskId() + " twice");
+        }
+        return t;
+    }
+
+    private static SubtaskOutcomes checked(SubtaskOutcomes o) {
+        String id = o.taskId();
+        require(Ids.isTaskId(id), "subtask.outcomes has a missing or invalid task_id: '" + id + "'");
+        require(o.outcomes() != null && !o.outcomes().isEmpty(), "subtask.outcomes of " + id + " has no outcomes");
+        for (SubtaskOutcome s : o.outcomes()) {
+            require(s != null, "subtask.outcomes of " + id + " has a null outcome");
+            checkSubtask(id, s.subtaskId(), s.nodeId(), "subtask.outcomes");
+            require(s.state() != null && s.state().isFinal(), "subtask.outcomes of " + id + " gives subtask "
+                    + s.subtaskId() + " state " + s.state() + "; an outcome is done, failed or expired");
+            require(s.attempts() >= 0, "subtask.outcomes of " + id + " gives subtask " + s.subtaskId()
+                    + " negative attempts");
+        }
+        return o;
+    }
+
+    private static void checkSubtask(String taskId, String subtaskId, String nodeId, String what) {
+        require(Ids.isNodeId(nodeId), what + " of " + taskId + " has a missing or invalid node_id: '" + nodeId + "'");
+        require(Ids.subtaskId(taskId, nodeId).equals(subtaskId), what + " of " + taskId + " has subtask_id '"
+                + subtaskId + "', expected '" + Ids.subtaskId(taskId, nodeId) + "'");
+    }
+
+    private static void require(boolean ok, String reason) {
+        if (!ok) {
+            throw new PoisonMessageException(reason);
+        }
+    }
+}

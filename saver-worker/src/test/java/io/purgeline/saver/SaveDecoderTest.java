@@ -1,0 +1,72 @@
+package io.purgeline.saver;
+
+import static io.purgeline.saver.Saves.created;
+import static io.purgeline.saver.Saves.done;
+import static io.purgeline.saver.Saves.newTaskId;
+import static io.purgeline.saver.Saves.outcomes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.SubtaskOutcome;
+import io.purgeline.contracts.SubtaskOutcomes;
+import io.purgeline.contracts.SubtaskState;
+import io.purgeline.contracts.TaskCreated;
+import io.purgeline.runtime.Inbound;
+import io.purgeline.runtime.PoisonMessageException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+
+class SaveDecoderTest {
+    private final Codec codec = Codec.standard();
+    private final SaveDecoder decoder = new SaveDecoder(codec);
+
+    @Test
+    void savesAreDecodedByTheirMessageType() {
+        String task = newTaskId();
+        TaskCreated creation = created(task, "e1");
+        SubtaskOutcomes results = outcomes(task, done(task, "e1"));
+
+        assertThat(decoder.apply(inbound(TaskCreated.MESSAGE_TYPE, creation))).isEqualTo(new Save.Created(creation));
+        assertThat(decoder.apply(inbound(SubtaskOutcomes.MESSAGE_TYPE, results)))
+                .isEqualTo(new Save.Outcomes(results));
+    }
+
+    @Test
+    void anOutcomeThatIsNotFinalIsPoison() {
+        String task = newTaskId();
+        SubtaskOutcome pending = new SubtaskOutcome(task + "@e1", "e1", SubtaskState.PENDING, 1, null, null,
+                List.of(), null, null);
+
+        assertThatThrownBy(() -> decoder.apply(inbound(SubtaskOutcomes.MESSAGE_TYPE, outcomes(task, pending))))
+                .isInstanceOf(PoisonMessageException.class).hasMessageContaining("done, failed or expired");
+    }
+
+    @Test
+    void aSubtaskIdThatIsNotTaskAtNodeIsPoison() {
+        String task = newTaskId();
+        SubtaskOutcome foreign = new SubtaskOutcome("other@e1", "e1", SubtaskState.DONE, 1, 200, null, List.of(),
+                null, null);
+
+        assertThatThrownBy(() -> decoder.apply(inbound(SubtaskOutcomes.MESSAGE_TYPE, outcomes(task, foreign))))
+                .isInstanceOf(PoisonMessageException.class).hasMessageContaining(task + "@e1");
+    }
+
+    @Test
+    void aCreationListingASubtaskTwiceIsPoison() {
+        String task = newTaskId();
+
+        assertThatThrownBy(() -> decoder.apply(inbound(TaskCreated.MESSAGE_TYPE, created(task, "e1", "e1"))))
+                .isInstanceOf(PoisonMessageException.class).hasMessageContaining("twice");
+    }
+
+    private Inbound inbound(String type, Object body) {
+        MessageProperties props = new MessageProperties();
+        props.setType(type);
+        var encoded = codec.encode(body);
+        props.setContentEncoding(encoded.contentEncoding());
+        return new Inbound(new Message(encoded.body(), props));
+    }
+}

@@ -1,0 +1,174 @@
+package io.purgeline.saver;
+
+import static io.purgeline.saver.Saves.created;
+import static io.purgeline.saver.Saves.done;
+import static io.purgeline.saver.Saves.failed;
+import static io.purgeline.saver.Saves.newTaskId;
+import static io.purgeline.saver.Saves.outcomes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.FailedNode;
+import io.purgeline.contracts.SubtaskOutcomes;
+import io.purgeline.contracts.TaskCreated;
+import io.purgeline.testkit.TestNamespace;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class TaskStoreTest {
+    @RegisterExtension
+    static final TestNamespace ns = new TestNamespace();
+
+    private static final Instant T0 = Instant.parse("2026-03-04T06:00:00Z");
+
+    @Test
+    void createdThenOutcomesGiveExactCountsAndStates() {
+        String task = newTaskId();
+
+        List<TaskRow> accepted = apply(T0, List.of(created(task, "e1", "e2", "e3")), List.of());
+        assertThat(accepted).singleElement().satisfies(t -> {
+            assertThat(t.state()).isEqualTo(TaskState.ACCEPTED);
+            assertThat(t.total()).isEqualTo(3);
+            assertThat(t.done() + t.failed() + t.expired()).isZero();
+        });
+        assertThat(subtaskStates(task)).containsExactly("pending", "pending", "pending");
+
+        List<TaskRow> running = apply(T0.plusSeconds(1), List.of(), List.of(outcomes(task, done(task, "e1"))));
+        assertThat(running).singleElement().satisfies(t -> {
+            assertThat(t.state()).isEqualTo(TaskState.RUNNING);
+            assertThat(t.done()).isEqualTo(1);
+            assertThat(t.finishedAt()).isNull();
+        });
+
+        List<TaskRow> finished = apply(T0.plusSeconds(2), List.of(),
+                List.of(outcomes(task, done(task, "e2")), outcomes(task, done(task, "e3"))));
+        assertThat(finished).singleElement().satisfies(t -> {
+            assertThat(t.state()).isEqualTo(TaskState.COMPLETED);
+            assertThat(List.of(t.total(), t.done(), t.failed(), t.expired())).containsExactly(3, 3, 0, 0);
+            assertThat(t.finishedAt()).isEqualTo(T0.plusSeconds(2));
+            assertThat(t.eventSent()).isFalse();
+        });
+        assertThat(taskRow(task)).containsEntry("state", "completed").containsEntry("done", 3)
+                .containsEntry("failed", 0).containsEntry("expired", 0);
+        assertThat(subtaskStates(task)).containsExactly("done", "done", "done");
+    }
+
+    @Test
+    void aFailedNodeFailsTheTaskAndIsReportedWithItsReason() {
+        String task = newTaskId();
+
+        List<TaskRow> rows = apply(T0, List.of(created(task, "e1", "e2")),
+                List.of(outcomes(task, done(task, "e1"), failed(task, "e2", "connection refused"))));
+
+        assertThat(rows).singleElement().satisfies(t -> {
+            assertThat(t.state()).isEqualTo(TaskState.FAILED);
+            assertThat(List.of(t.done(), t.failed())).containsExactly(1, 1);
+        });
+        assertThat(store(T0).failedNodes(List.of(task)))
+                .containsExactly(Map.entry(task, List.of(new FailedNode("e2", "connection refused"))));
+    }
+
+    @Test
+    void theSameOutcomeAppliedTwiceChangesNothing() {
+        String task = newTaskId();
+        apply(T0, List.of(created(task, "e1", "e2")), List.of());
+        SubtaskOutcomes outcome = outcomes(task, failed(task, "e1", "timeout"));
+        apply(T0.plusSeconds(1), List.of(), List.of(outcome));
+        Map<String, Object> taskBefore = taskRow(task);
+        List<Map<String, Object>> subtasksBefore = subtaskRows(task);
+
+        List<TaskRow> again = apply(T0.plusSeconds(5), List.of(), List.of(outcome, outcome));
+
+        assertThat(again).singleElement().satisfies(t -> assertThat(List.of(t.done(), t.failed()))
+                .containsExactly(0, 1));
+        assertThat(taskRow(task)).isEqualTo(taskBefore);
+        assertThat(subtaskRows(task)).isEqualTo(subtasksBefore);
+    }
+
+    @Test
+    void anOutcomeBeforeItsCreationIsKeptAndTheTaskCompletesWhenCreated() {
+        String task = newTaskId();
+
+        List<TaskRow> early = apply(T0, List.of(), List.of(outcomes(task, done(task, "e1"), done(task, "e2"))));
+        assertThat(early).as("no task row exists yet").isEmpty();
+        assertThat(subtaskStates(task)).containsExactly("done", "done");
+
+        List<TaskRow> created = apply(T0.plusSeconds(1), List.of(created(task, "e1", "e2")), List.of());
+
+        assertThat(created).singleElement().satisfies(t -> {
+            assertThat(t.state()).isEqualTo(TaskState.COMPLETED);
+            assertThat(List.of(t.total(), t.done())).containsExactly(2, 2);
+        });
+        assertThat(subtaskRows(task)).allSatisfy(s -> {
+            assertThat(s).containsEntry("state", "done").containsEntry("http_code", 200);
+            assertThat(((Number) s.get("tier")).intValue()).as("tier learnt from the creation").isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aFinalSubtaskIsNotOverwrittenByALaterDifferentOutcome() {
+        String task = newTaskId();
+        apply(T0, List.of(created(task, "e1", "e2")), List.of(outcomes(task, failed(task, "e1", "refused"))));
+        Map<String, Object> failedRow = subtaskRows(task).get(0);
+
+        apply(T0.plusSeconds(1), List.of(), List.of(outcomes(task, done(task, "e1"))));
+
+        assertThat(subtaskRows(task).get(0)).isEqualTo(failedRow).containsEntry("state", "failed")
+                .containsEntry("last_error", "refused");
+        assertThat(taskRow(task)).containsEntry("failed", 1).containsEntry("done", 0);
+    }
+
+    @Test
+    void aFinalTaskIsNotMovedBackByItsCreationArrivingAgain() {
+        String task = newTaskId();
+        TaskCreated creation = created(task, "e1");
+        apply(T0, List.of(creation), List.of(outcomes(task, done(task, "e1"))));
+        store(T0).markEventSent(List.of(task));
+        Map<String, Object> finished = taskRow(task);
+
+        List<TaskRow> again = apply(T0.plusSeconds(9), List.of(creation), List.of());
+
+        assertThat(again).singleElement().satisfies(t -> {
+            assertThat(t.state()).isEqualTo(TaskState.COMPLETED);
+            assertThat(t.eventSent()).isTrue();
+        });
+        assertThat(taskRow(task)).isEqualTo(finished);
+        assertThat(subtaskStates(task)).containsExactly("done");
+    }
+
+    @Test
+    void aLongErrorIsCutToTheColumnSize() {
+        String task = newTaskId();
+
+        apply(T0, List.of(created(task, "e1")), List.of(outcomes(task, failed(task, "e1", "x".repeat(5000)))));
+
+        assertThat((String) subtaskRows(task).get(0).get("last_error")).hasSize(JdbiTaskStore.MAX_ERROR);
+    }
+
+    private static List<TaskRow> apply(Instant at, List<TaskCreated> created, List<SubtaskOutcomes> outcomes) {
+        return store(at).apply(created, outcomes);
+    }
+
+    private static TaskStore store(Instant at) {
+        return new JdbiTaskStore(ns.database().jdbi(), Codec.standard(), Clock.fixed(at, ZoneOffset.UTC));
+    }
+
+    private static Map<String, Object> taskRow(String task) {
+        return ns.database().jdbi().withHandle(h -> h.createQuery("SELECT * FROM tasks WHERE task_id = :t")
+                .bind("t", task).mapToMap().one());
+    }
+
+    private static List<Map<String, Object>> subtaskRows(String task) {
+        return ns.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT * FROM subtasks WHERE task_id = :t ORDER BY subtask_id").bind("t", task).mapToMap().list());
+    }
+
+    private static List<String> subtaskStates(String task) {
+        return subtaskRows(task).stream().map(r -> (String) r.get("state")).toList();
+    }
+}
