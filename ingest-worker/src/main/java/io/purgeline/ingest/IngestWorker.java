@@ -1,0 +1,102 @@
+package io.purgeline.ingest;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.purgeline.contracts.Codec;
+import io.purgeline.runtime.Alerts;
+import io.purgeline.runtime.Broker;
+import io.purgeline.runtime.Database;
+import io.purgeline.runtime.DeadLetters;
+import io.purgeline.runtime.Publisher;
+import io.purgeline.runtime.PurgelineConfig;
+import io.purgeline.runtime.QueueConsumer;
+import io.purgeline.runtime.Redis;
+import io.purgeline.runtime.RedisKeys;
+import io.purgeline.runtime.Topology;
+import io.purgeline.service.Env;
+import io.purgeline.service.HttpConfig;
+import io.purgeline.service.Lifecycle;
+import io.purgeline.service.Metrics;
+import io.purgeline.service.Probes;
+import io.purgeline.service.WebServer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Wires ingest-worker: the AMQP and HTTP intakes of tasks, both through one {@link TaskIntake}, the task status API
+ * and the node registry.
+ */
+public final class IngestWorker implements AutoCloseable {
+    public static final String NAME = "ingest-worker";
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    /** HTTP threads and AMQP consumers each hold a connection only for one short query or upsert. */
+    private static final int DB_POOL_SIZE = 8;
+
+    private final Lifecycle lifecycle;
+    private final WebServer http;
+
+    private IngestWorker(Lifecycle lifecycle, WebServer http) {
+        this.lifecycle = lifecycle;
+        this.http = http;
+    }
+
+    public static IngestWorker start(Env env) throws Exception {
+        PurgelineConfig config = PurgelineConfig.from(env);
+        IngestSettings settings = IngestSettings.from(env);
+        Topology topology = Topology.of(config);
+        Codec codec = config.codec();
+        Lifecycle lifecycle = new Lifecycle(NAME);
+        try {
+            PrometheusMeterRegistry metrics = Metrics.registry(NAME);
+            Database database = lifecycle.own("database", Database.connect(config.db(), DB_POOL_SIZE));
+            RedisClient redis = lifecycle.own("redis", Redis.connect(config.redis()));
+            Broker broker = lifecycle.own("broker", Broker.connect(config.amqp(), NAME));
+            broker.declare(topology);
+            Publisher publisher = new Publisher(broker, codec);
+            DeadLetters dead = new DeadLetters(publisher, topology, new Alerts(publisher, topology, NAME));
+
+            NodeRegistry nodes = new NodeRegistry(database.jdbi());
+            AcceptedMarkers markers = new AcceptedMarkers(redis, RedisKeys.of(config));
+            IntakeCounters counters = new IntakeCounters(metrics);
+            TaskIntake intake = new TaskIntake(new TaskValidator(settings.maxTargets()), nodes,
+                    new TaskExpander(settings.dispatchChunk()), new ExpansionPublisher(publisher, topology), markers,
+                    new TaskEvents(publisher, topology), counters);
+            QueueConsumer consumer = lifecycle.own("submissions consumer",
+                    AmqpSubmissions.start(broker, topology, dead, codec, intake, settings.consumers()));
+
+            TaskStatusReader status = new TaskStatusReader(database.jdbi(), redis, RedisKeys.of(config), markers);
+            WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_HTTP_PORT));
+            new TaskRoutes(intake, status, codec).install(routes);
+            new NodeRoutes(nodes, codec).install(routes);
+            Probes.install(routes,
+                    () -> consumer.isRunning() && broker.isConnected() && database.isConnected(),
+                    metrics, () -> stats(counters, broker, topology));
+            WebServer http = lifecycle.own("http", routes.start());
+            return new IngestWorker(lifecycle, http);
+        } catch (Exception | Error e) {
+            lifecycle.close();
+            throw e;
+        }
+    }
+
+    private static Map<String, Object> stats(IntakeCounters counters, Broker broker, Topology topology) {
+        Map<String, Object> out = new LinkedHashMap<>(counters.snapshot());
+        long[] depth = new long[1];
+        broker.withChannel(ch -> depth[0] = ch.messageCount(topology.ingestQueue()));
+        out.put("ingest_queue_depth", depth[0]);
+        return out;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    @Override
+    public void close() {
+        lifecycle.close();
+    }
+}

@@ -1,0 +1,93 @@
+package io.purgeline.ingest;
+
+import static io.purgeline.ingest.Identifiers.quote;
+
+import io.purgeline.contracts.Node;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+
+/** The cache nodes purgeline sends work to, kept in the {@code nodes} table. Ingest is that table's only writer. */
+public final class NodeRegistry {
+    /** Most caches are edges; parents (tier 1) are the few that are registered deliberately. */
+    public static final int DEFAULT_TIER = 2;
+    public static final String DEFAULT_REGION = "default";
+    public static final String ONLINE = "online";
+
+    /** A DNS name (underscores allowed: container names have them), an IPv4 address, or a bracketed IPv6 address. */
+    private static final Pattern HOST = Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*"
+                    + "|\\[[0-9A-Fa-f:.]{2,45}]");
+
+    private final NodeRows rows;
+
+    public NodeRegistry(Jdbi jdbi) {
+        this.rows = Objects.requireNonNull(jdbi, "null jdbi").onDemand(NodeRows.class);
+    }
+
+    /**
+     * Registers a node, or updates it if its id is known. Registering puts it (back) online: an operator who
+     * re-registers a drained node means to send it work again.
+     */
+    public Node register(NodeRegistration r) {
+        Objects.requireNonNull(r, "null registration");
+        if (r.nodeId() == null) {
+            throw new InvalidInputException("node_id is required");
+        }
+        if (!Identifiers.isNodeId(r.nodeId())) {
+            throw new InvalidInputException("node_id " + quote(r.nodeId())
+                    + " is not a valid node id (1 to 64 of A-Z a-z 0-9 . _ -)");
+        }
+        checkAddress(r.address());
+        int tier = r.tier() == null ? DEFAULT_TIER : r.tier();
+        if (tier < 1 || tier > TaskValidator.MAX_TIER) {
+            throw new InvalidInputException("tier must be 1 to " + TaskValidator.MAX_TIER
+                    + " (1 = parent/shield, 2 = edge), got " + tier);
+        }
+        String region = r.region() == null ? DEFAULT_REGION : r.region();
+        if (!Identifiers.REGION.matcher(region).matches()) {
+            throw new InvalidInputException("region " + quote(region)
+                    + " is not a valid region (1 to 64 of A-Z a-z 0-9 . _ -)");
+        }
+        Node node = new Node(r.nodeId(), r.address(), tier, region, ONLINE);
+        rows.upsert(node);
+        return node;
+    }
+
+    private static void checkAddress(String address) {
+        if (address == null) {
+            throw new InvalidInputException("address is required (host:port of the node's agent)");
+        }
+        int colon = address.lastIndexOf(':');
+        boolean ok = colon > 0 && HOST.matcher(address.substring(0, colon)).matches()
+                && validPort(address.substring(colon + 1));
+        if (!ok) {
+            throw new InvalidInputException("address " + quote(address)
+                    + " must be host:port, for example edge-7.example.net:8090 or [2001:db8::7]:8090");
+        }
+    }
+
+    private static boolean validPort(String port) {
+        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
+            return false;
+        }
+        int p = Integer.parseInt(port);
+        return p >= 1 && p <= 65_535;
+    }
+
+    /** Every registered node, ordered by id. */
+    public List<Node> list() {
+        return rows.all();
+    }
+
+    public Optional<Node> get(String nodeId) {
+        return rows.byId(nodeId);
+    }
+
+    /** @return whether the node was registered */
+    public boolean remove(String nodeId) {
+        return rows.delete(nodeId) > 0;
+    }
+}
