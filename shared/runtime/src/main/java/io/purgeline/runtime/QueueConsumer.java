@@ -118,6 +118,7 @@ public final class QueueConsumer implements AutoCloseable {
     private static SimpleMessageListenerContainer container(Broker broker, Spec spec) {
         SimpleMessageListenerContainer c = new SimpleMessageListenerContainer(broker.connectionFactory());
         c.setQueueNames(spec.queue());
+        c.setBeanName(spec.queue()); // names the consumer threads after their queue
         c.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         c.setConcurrentConsumers(spec.concurrency());
         c.setPrefetchCount(spec.prefetch());

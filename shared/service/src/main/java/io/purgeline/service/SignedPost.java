@@ -11,6 +11,7 @@ import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.http.HttpMethod;
 
 /** A signed JSON POST over a shared, pooled Jetty client (API.md §5): the agent links in both directions. */
@@ -37,7 +38,11 @@ public final class SignedPost {
         return new CompletableResponseListener(request, 1 << 20).send();
     }
 
-    /** One client per process, pooling keep-alive connections per destination. */
+    /**
+     * One client per process, pooling keep-alive connections per destination. Jetty's HTTP-authentication handler is
+     * removed: our peers refuse a bad signature with a plain 401 and a JSON reason, which that handler would turn into
+     * a "protocol violation" error hiding both.
+     */
     public static HttpClient startClient(String name, int maxConnectionsPerDestination) throws Exception {
         HttpClient client = new HttpClient();
         client.setMaxConnectionsPerDestination(maxConnectionsPerDestination);
@@ -45,6 +50,7 @@ public final class SignedPost {
         client.setIdleTimeout(60_000);
         client.setName(name);
         client.start();
+        client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
         return client;
     }
 }

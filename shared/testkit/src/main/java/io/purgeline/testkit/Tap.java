@@ -29,6 +29,7 @@ public final class Tap implements AutoCloseable {
     private final Channel channel;
     private final Codec codec;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private String consumerTag;
 
     private Tap(Connection connection, Channel channel, Codec codec) {
         this.connection = connection;
@@ -45,7 +46,7 @@ public final class Tap implements AutoCloseable {
                 ch.queueBind(q, exchange, k);
             }
             Tap tap = new Tap(c, ch, codec);
-            ch.basicConsume(q, true, new DefaultConsumer(ch) {
+            tap.consumerTag = ch.basicConsume(q, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                     tap.seen.add(new Seen(env.getRoutingKey(), body, props.getContentEncoding(),
@@ -82,6 +83,8 @@ public final class Tap implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        // The caching connection factory keeps "closed" channels open for reuse: cancel, or the consumer lives on.
+        channel.basicCancel(consumerTag);
         channel.close();
         connection.close();
     }

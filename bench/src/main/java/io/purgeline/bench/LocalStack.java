@@ -1,0 +1,168 @@
+package io.purgeline.bench;
+
+import io.purgeline.testkit.FreePorts;
+import io.purgeline.testkit.Varnish;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole of purgeline on this machine, as deployed: each worker a process of its own, and {@code n} edge nodes,
+ * each a real Varnish on its own loopback address (127.0.1.i) in front of an origin, with an edge agent beside it,
+ * registered through the ingest API. Used by the system tests and by {@code bin/purgeline demo}.
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final Duration READY = Duration.ofSeconds(90);
+
+    /** One edge node: its origin, cache and agent. */
+    public record Edge(String nodeId, Origin origin, Varnish cache, String cacheHost, int cachePort,
+            WorkerProcess agent) {
+        public CacheFetch.Response fetch(String url) throws IOException {
+            return CacheFetch.get(cacheHost, cachePort, url);
+        }
+    }
+
+    private final Path home;
+    private final Map<String, String> env;
+    private final Path logDir;
+    private final List<WorkerProcess> workers = new ArrayList<>();
+    private final List<Edge> edges = new ArrayList<>();
+    private final List<AutoCloseable> others = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private WorkerProcess ingest;
+    private WorkerProcess callback;
+
+    private LocalStack(Path home, Map<String, String> env, Path logDir) {
+        this.home = home;
+        this.env = env;
+        this.logDir = logDir;
+    }
+
+    /** Starts every worker, then {@code edgeCount} edge nodes, and registers them. */
+    public static LocalStack start(Path home, Map<String, String> env, Path logDir, int edgeCount) throws Exception {
+        LocalStack stack = new LocalStack(home, env, logDir);
+        try {
+            stack.startWorkers();
+            for (int i = 1; i <= edgeCount; i++) {
+                stack.addEdge("edge-" + i, "127.0.1." + i);
+            }
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** The home of the project (where the modules' target/*.jar are), from -Dpurgeline.home or the working dir. */
+    public static Path home() {
+        return Path.of(System.getProperty("purgeline.home", ".")).toAbsolutePath().normalize();
+    }
+
+    private void startWorkers() throws Exception {
+        callback = worker("callback-worker", "callback-worker", Map.of());
+        List<WorkerProcess> started = new ArrayList<>(List.of(
+                worker("saver-worker", "saver-worker", Map.of()),
+                callback,
+                worker("alert-worker", "alert-worker", Map.of()),
+                worker("dispatch-worker", "dispatch-worker",
+                        Map.of("PURGELINE_CALLBACK_API", callback.baseUrl() + "/v1/agent/callback"))));
+        ingest = worker("ingest-worker", "ingest-worker", Map.of());
+        started.add(ingest);
+        // All JVMs boot at once; readiness is awaited after, so start-up costs the slowest, not the sum.
+        for (WorkerProcess w : started) {
+            w.awaitReady(READY);
+        }
+    }
+
+    private WorkerProcess worker(String module, String name, Map<String, String> extra) throws IOException {
+        Map<String, String> e = new HashMap<>(env);
+        e.putAll(extra);
+        e.put("PURGELINE_WORKER", name);
+        WorkerProcess w = WorkerProcess.start(home, module, name, e, "127.0.0.1", FreePorts.any(), logDir);
+        workers.add(w);
+        return w;
+    }
+
+    /** Adds an edge node on loopback address {@code ip}: origin, Varnish, agent; registers it with ingest. */
+    public Edge addEdge(String nodeId, String ip) throws Exception {
+        Origin origin = Origin.start("127.0.0.1", FreePorts.any());
+        others.add(origin);
+        String vcl = Varnish.vcl(Files.readString(
+                home.resolve("edge-agent/src/main/resources/varnish/purgeline.vcl")), origin.host(), origin.port());
+        int cachePort = FreePorts.on(ip);
+        Varnish cache = Varnish.start(vcl, ip, cachePort);
+        others.add(cache);
+        Map<String, String> e = new HashMap<>(env);
+        e.put("PURGELINE_WORKER", "edge-agent");
+        e.put("PURGELINE_NODE_ID", nodeId);
+        e.put("PURGELINE_CACHE_KIND", "varnish");
+        e.put("PURGELINE_CACHE_URL", "http://" + ip + ":" + cachePort);
+        e.put("PURGELINE_HEARTBEAT_URL", callback.baseUrl());
+        WorkerProcess agent = WorkerProcess.start(home, "edge-agent", "agent-" + nodeId, e, ip, FreePorts.on(ip),
+                logDir);
+        workers.add(agent);
+        agent.awaitReady(READY);
+        registerNode(nodeId, ip + ":" + agent.port());
+        Edge edge = new Edge(nodeId, origin, cache, ip, cachePort, agent);
+        edges.add(edge);
+        return edge;
+    }
+
+    /** Registers a node with ingest (also used to register nodes whose agent is deliberately absent). */
+    public void registerNode(String nodeId, String address) throws IOException, InterruptedException {
+        HttpResponse<String> r = post("/v1/nodes", "{\"node_id\":\"" + nodeId + "\",\"address\":\"" + address
+                + "\",\"tier\":2,\"region\":\"local\"}");
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("registering " + nodeId + " failed: " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public List<Edge> edges() {
+        return List.copyOf(edges);
+    }
+
+    public List<WorkerProcess> workers() {
+        return List.copyOf(workers);
+    }
+
+    public String ingestUrl() {
+        return ingest.baseUrl();
+    }
+
+    /** Stops every process with SIGTERM, intake first and the rest in reverse order of start; then caches, origins. */
+    @Override
+    public void close() throws Exception {
+        List<WorkerProcess> order = new ArrayList<>(workers);
+        java.util.Collections.reverse(order);
+        if (ingest != null) {
+            order.remove(ingest);
+            order.add(0, ingest);
+        }
+        for (WorkerProcess w : order) {
+            w.close();
+        }
+        for (AutoCloseable c : others) {
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.purgeline.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One purgeline worker (or agent) running as its own JVM from its runnable jar, as in production: the system tests
+ * and the chaos test need real processes to kill with SIGKILL and to stop with SIGTERM.
+ */
+public final class WorkerProcess implements AutoCloseable {
+    private static final HttpClient PROBE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final String name;
+    private final String host;
+    private final int port;
+    private final Path log;
+    private final Process process;
+
+    private WorkerProcess(String name, String host, int port, Path log, Process process) {
+        this.name = name;
+        this.host = host;
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    /**
+     * Starts {@code <home>/<module>/target/<module>.jar} with the given environment (added to this process's), HTTP on
+     * {@code host:port}, output appended to {@code <logDir>/<name>.log}.
+     */
+    public static WorkerProcess start(Path home, String module, String name, Map<String, String> env, String host,
+            int port, Path logDir) throws IOException {
+        Path jar = home.resolve(module).resolve("target").resolve(module + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (mvn -DskipTests package)");
+        }
+        Files.createDirectories(logDir);
+        Path log = logDir.resolve(name + ".log");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // Small heaps and the serial collector: several JVMs share 2 cores with the services.
+                "-Xmx256m", "-XX:+UseSerialGC", "-Xss512k"));
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        pb.environment().put("PURGELINE_HTTP_HOST", host);
+        pb.environment().put("PURGELINE_HTTP_PORT", Integer.toString(port));
+        return new WorkerProcess(name, host, port, log, pb.start());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String baseUrl() {
+        return "http://" + host + ":" + port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits until {@code /readyz} answers 200; fails early, with the log's tail, if the process dies. */
+    public void awaitReady(Duration timeout) throws InterruptedException {
+        Instant until = Instant.now().plus(timeout);
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl() + "/readyz"))
+                .timeout(Duration.ofSeconds(1)).build();
+        while (Instant.now().isBefore(until)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
+            }
+            try {
+                if (PROBE.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            process.waitFor(100, TimeUnit.MILLISECONDS);
+        }
+        throw new IllegalStateException(name + " not ready after " + timeout + ":\n" + tail());
+    }
+
+    /** SIGKILL: no shutdown hook runs. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM, then waits for the graceful stop (SIGKILL after 30 s). */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    /** The last lines of the process's log, for failure messages. */
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.purgeline.dispatch;
+
+import io.purgeline.contracts.Assignment;
+
+/**
+ * How one node's batch fared. {@code failure} is null when the agent accepted it (2xx); {@code httpCode} is the
+ * agent's answer, null when there was none. {@code retryable} is false when sending again cannot help.
+ */
+public record Delivery(Assignment assignment, Integer httpCode, String failure, boolean retryable) {
+    static Delivery accepted(Assignment a, int httpCode) {
+        return new Delivery(a, httpCode, null, false);
+    }
+
+    static Delivery unanswered(Assignment a, String reason) {
+        return new Delivery(a, null, reason, true);
+    }
+
+    static Delivery refused(Assignment a, int httpCode, String reason) {
+        return new Delivery(a, httpCode, reason, true);
+    }
+
+    static Delivery impossible(Assignment a, String reason) {
+        return new Delivery(a, null, reason, false);
+    }
+
+    public boolean ok() {
+        return failure == null;
+    }
+
+    /** The sentence recorded for a node given up on, e.g. "agent at 10.0.0.7:8090 unreachable after 3 attempts: …". */
+    public String finalReason() {
+        int n = assignment.attempt();
+        String attempts = n + (n == 1 ? " attempt" : " attempts");
+        if (httpCode != null) {
+            return "agent at " + assignment.address() + " refused the batch after " + attempts + ": " + failure;
+        }
+        if (!retryable) {
+            return "agent at " + assignment.address() + " cannot be sent to: " + failure;
+        }
+        return "agent at " + assignment.address() + " unreachable after " + attempts + ": " + failure;
+    }
+}

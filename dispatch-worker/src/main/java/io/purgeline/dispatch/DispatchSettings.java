@@ -1,0 +1,43 @@
+package io.purgeline.dispatch;
+
+import io.purgeline.service.Env;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+
+/**
+ * dispatch-worker's own configuration (the shared services come from {@code PurgelineConfig}).
+ *
+ * @param callbackApi  where agents post results: callback-worker's {@code /v1/agent/callback}
+ * @param agentTimeout how long an agent has to answer a batch; it only has to queue it, so a healthy agent answers
+ *                     in milliseconds and 5 s means it is overloaded or gone
+ * @param concurrency  lane messages handled at once per lane; each waits for the answers of its chunk of nodes, so
+ *                     4 per lane keep the agents busy without piling requests onto a slow node
+ * @param prefetch     lane messages buffered per consumer: enough to keep handlers fed, few enough that another
+ *                     dispatch instance gets a share of a burst
+ */
+public record DispatchSettings(URI callbackApi, Duration agentTimeout, int concurrency, int prefetch) {
+    public static DispatchSettings from(Env env) {
+        String callback = env.str("PURGELINE_CALLBACK_API", "http://127.0.0.1:8081/v1/agent/callback");
+        URI callbackApi;
+        try {
+            callbackApi = new URI(callback);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("PURGELINE_CALLBACK_API is not a URL: '" + callback + "'");
+        }
+        if (!("http".equals(callbackApi.getScheme()) || "https".equals(callbackApi.getScheme()))
+                || callbackApi.getHost() == null) {
+            throw new IllegalArgumentException("PURGELINE_CALLBACK_API must be an http(s) URL with a host, got '"
+                    + callback + "'");
+        }
+        Duration timeout = env.millis("PURGELINE_AGENT_TIMEOUT_MS", Duration.ofSeconds(5));
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("PURGELINE_AGENT_TIMEOUT_MS must be more than 0");
+        }
+        int concurrency = env.integer("PURGELINE_DISPATCH_CONCURRENCY", 4);
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("PURGELINE_DISPATCH_CONCURRENCY must be at least 1, got " + concurrency);
+        }
+        return new DispatchSettings(callbackApi, timeout, concurrency, 20);
+    }
+}

@@ -1,0 +1,190 @@
+package io.purgeline.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.GetResponse;
+import io.purgeline.contracts.AgentBatch;
+import io.purgeline.contracts.Alert;
+import io.purgeline.contracts.Assignment;
+import io.purgeline.contracts.DispatchMessage;
+import io.purgeline.contracts.Lane;
+import io.purgeline.contracts.Signatures;
+import io.purgeline.contracts.SubtaskOutcome;
+import io.purgeline.contracts.SubtaskOutcomes;
+import io.purgeline.contracts.SubtaskState;
+import io.purgeline.contracts.TaskOptions;
+import io.purgeline.contracts.TaskType;
+import io.purgeline.runtime.Outgoing;
+import io.purgeline.runtime.Topology;
+import io.purgeline.service.Env;
+import io.purgeline.testkit.FreePorts;
+import io.purgeline.testkit.Tap;
+import io.purgeline.testkit.TestNamespace;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** dispatch-worker on the real broker, sending to stand-in agents (TestNamespace: 3 attempts, 200 and 400 ms). */
+class DispatchWorkerTest {
+    @RegisterExtension
+    static final TestNamespace ns = new TestNamespace();
+
+    private static final String ACCESS_KEY = "test-dispatch";
+    private static final String SECRET = "test-agent-secret";
+    private static final String CALLBACK_API = "http://127.0.0.1:18081/v1/agent/callback";
+
+    private DispatchWorker worker;
+
+    @BeforeEach
+    void startWorker() throws Exception {
+        Map<String, String> env = new HashMap<>(ns.env());
+        env.put("PURGELINE_HTTP_PORT", "0");
+        env.put("PURGELINE_AGENT_TIMEOUT_MS", "1000");
+        env.put("PURGELINE_AGENT_ACCESS_KEY", ACCESS_KEY);
+        env.put("PURGELINE_AGENT_SECRET", SECRET);
+        env.put("PURGELINE_CALLBACK_API", CALLBACK_API);
+        worker = DispatchWorker.start(new Env(env));
+    }
+
+    @AfterEach
+    void stopWorker() {
+        worker.close();
+    }
+
+    @Test
+    void everyNodeOfTheMessageGetsItsOwnSignedBatchAndTheMessageIsAcked() throws Exception {
+        try (FakeAgent edge1 = FakeAgent.accepting(); FakeAgent edge2 = FakeAgent.accepting()) {
+            publish(message("task-ok", Lane.FAST, List.of(
+                    new Assignment("task-ok@edge-1", "edge-1", edge1.address(), 1),
+                    new Assignment("task-ok@edge-2", "edge-2", edge2.address(), 1))));
+
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> edge1.received().size() == 1 && edge2.received().size() == 1);
+            for (FakeAgent.Received r : List.of(edge1.received().get(0), edge2.received().get(0))) {
+                assertThat(r.path()).isEqualTo("/v1/agent/task");
+                assertThat(r.accessKey()).isEqualTo(ACCESS_KEY);
+                assertThat(r.signedWith(SECRET)).as("Token verifies under the agent secret").isTrue();
+            }
+            AgentBatch batch = edge2.received().get(0).batch();
+            assertThat(batch.nodeId()).isEqualTo("edge-2");
+            assertThat(batch.callbackApi()).isEqualTo(CALLBACK_API);
+            assertThat(batch.subtasks()).singleElement().satisfies(s -> {
+                assertThat(s.subtaskId()).isEqualTo("task-ok@edge-2");
+                assertThat(s.taskId()).isEqualTo("task-ok");
+                assertThat(s.type()).isEqualTo(TaskType.REFRESH);
+                assertThat(s.urls()).containsExactly("https://www.example.com/a.js", "https://www.example.com/b.js");
+                assertThat(s.callbackToken()).isEqualTo(Signatures.callbackToken(SECRET, "task-ok@edge-2"));
+            });
+
+            // Stopping lets the handler finish; anything unacked would be back in the lane queue.
+            worker.close();
+            assertThat(ns.depth(ns.topology().laneQueue(Lane.FAST))).isZero();
+            assertThat(retryQueueDepth(Lane.FAST)).isZero();
+            assertThat(edge1.received()).hasSize(1);
+        }
+    }
+
+    @Test
+    void anUnreachableNodeIsRetriedAloneThenRecordedFailedAndAlerted() throws Exception {
+        int closedPort = FreePorts.any();
+        try (FakeAgent healthy = FakeAgent.accepting();
+                Tap alerts = ns.tap(ns.topology().alertsExchange(), "#")) {
+            publish(message("task-down", Lane.SLOW, List.of(
+                    new Assignment("task-down@edge-ok", "edge-ok", healthy.address(), 1),
+                    new Assignment("task-down@edge-down", "edge-down", "127.0.0.1:" + closedPort, 1))));
+
+            SubtaskOutcome outcome = awaitSavedOutcome("task-down", "task-down@edge-down");
+            assertThat(outcome.state()).isEqualTo(SubtaskState.FAILED);
+            assertThat(outcome.nodeId()).isEqualTo("edge-down");
+            assertThat(outcome.attempts()).isEqualTo(3);
+            assertThat(outcome.error())
+                    .startsWith("agent at 127.0.0.1:" + closedPort + " unreachable after 3 attempts: ")
+                    .containsIgnoringCase("connection refused");
+            assertThat(outcome.finishedAt()).isNotNull();
+
+            Alert alert = alerts.await("warning.node_unreachable", Alert.class,
+                    a -> "task-down".equals(a.taskId()), Duration.ofSeconds(10));
+            assertThat(alert.nodeId()).isEqualTo("edge-down");
+            assertThat(alert.message()).contains("unreachable after 3 attempts");
+            assertThat(alert.source()).isEqualTo(DispatchWorker.NAME);
+
+            assertThat(healthy.received()).as("the healthy node is sent its batch once").hasSize(1);
+            assertThat(retryQueueDepth(Lane.SLOW)).isZero();
+        }
+    }
+
+    @Test
+    void aNodeAnsweringWithAnErrorIsRetriedAndRecordedWithTheAnswer() throws Exception {
+        try (FakeAgent busy = FakeAgent.start(r -> 503)) {
+            publish(message("task-busy", Lane.FAST, List.of(
+                    new Assignment("task-busy@edge-busy", "edge-busy", busy.address(), 1))));
+
+            SubtaskOutcome outcome = awaitSavedOutcome("task-busy", "task-busy@edge-busy");
+            assertThat(outcome.httpCode()).isEqualTo(503);
+            assertThat(outcome.error()).startsWith("agent at " + busy.address() + " refused the batch after 3 attempts:"
+                    + " answered 503");
+            assertThat(busy.received()).hasSize(3);
+            assertThat(busy.received()).extracting(r -> r.batch().subtasks().get(0).subtaskId())
+                    .containsOnly("task-busy@edge-busy");
+        }
+    }
+
+    @Test
+    void aMessageThatCannotBeDispatchedIsParkedWithTheReason() {
+        ns.publisher().publish(Outgoing.of(ns.topology().dispatchExchange(), Lane.FAST.wire(),
+                DispatchMessage.MESSAGE_TYPE, Map.of("task_id", "task-poison", "type", "refresh")));
+
+        List<String> reasons = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            ns.broker().withChannel(ch -> {
+                GetResponse r = ch.basicGet(ns.topology().deadQueue(Topology.Area.DISPATCH), true);
+                if (r != null) {
+                    reasons.add(String.valueOf(r.getProps().getHeaders().get(Topology.DEAD_REASON_HEADER)));
+                }
+            });
+            return !reasons.isEmpty();
+        });
+        assertThat(reasons).singleElement().asString().contains("task-poison").contains("has no targets");
+    }
+
+    private static DispatchMessage message(String taskId, Lane lane, List<Assignment> assignments) {
+        return new DispatchMessage(taskId, "customer-1", TaskType.REFRESH,
+                List.of("https://www.example.com/a.js", "https://www.example.com/b.js"), TaskOptions.NONE, 5, lane,
+                Instant.now().plusSeconds(600), assignments);
+    }
+
+    private static void publish(DispatchMessage m) {
+        ns.publisher().publish(Outgoing.of(ns.topology().dispatchExchange(), m.lane().wire(),
+                DispatchMessage.MESSAGE_TYPE, m).priority(m.priority()).correlationId(m.taskId()));
+    }
+
+    private static long retryQueueDepth(Lane lane) {
+        return ns.config().retryDelays().stream().mapToLong(d -> ns.depth(ns.topology().retryQueue(lane, d))).sum();
+    }
+
+    /** Waits for the subtask's saved outcome, checking the properties savers rely on: type, routing, correlation. */
+    private static SubtaskOutcome awaitSavedOutcome(String taskId, String subtaskId) throws Exception {
+        try (SavesReader reader = SavesReader.open(ns)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> reader.saves().stream()
+                    .anyMatch(s -> taskId.equals(s.correlationId())));
+            List<SavesReader.Save> saves = reader.saves().stream()
+                    .filter(s -> taskId.equals(s.correlationId())).toList();
+            assertThat(saves).singleElement().satisfies(s -> {
+                assertThat(s.type()).isEqualTo(SubtaskOutcomes.MESSAGE_TYPE);
+                assertThat(s.routingKey()).isEqualTo(taskId);
+            });
+            SubtaskOutcomes outcomes = ns.config().codec().decode(saves.get(0).body(), saves.get(0).contentEncoding(),
+                    SubtaskOutcomes.class);
+            assertThat(outcomes.taskId()).isEqualTo(taskId);
+            return outcomes.outcomes().stream().filter(o -> o.subtaskId().equals(subtaskId)).findFirst().orElseThrow();
+        }
+    }
+}

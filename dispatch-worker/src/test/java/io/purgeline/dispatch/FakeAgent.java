@@ -1,0 +1,94 @@
+package io.purgeline.dispatch;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.purgeline.contracts.AgentBatch;
+import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.Signatures;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** An edge agent stand-in: records the batches it is sent and answers as the test says. */
+final class FakeAgent implements AutoCloseable {
+    /** One request as received, with the signature headers. */
+    record Received(String path, String accessKey, long timestamp, String token, String contentEncoding, byte[] body) {
+        AgentBatch batch() {
+            return Codec.standard().decode(body, contentEncoding, AgentBatch.class);
+        }
+
+        boolean signedWith(String secret) {
+            return Signatures.matches(Signatures.sign(secret, "POST", path, timestamp, body), token);
+        }
+    }
+
+    /** Decides the status of the answer; may block to play a slow agent. */
+    @FunctionalInterface
+    interface Answer {
+        int status(Received request) throws Exception;
+    }
+
+    private final HttpServer server;
+    private final ExecutorService threads;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    private FakeAgent(HttpServer server, ExecutorService threads) {
+        this.server = server;
+        this.threads = threads;
+    }
+
+    static FakeAgent accepting() throws IOException {
+        return start(r -> 202);
+    }
+
+    static FakeAgent start(Answer answer) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        ExecutorService threads = Executors.newCachedThreadPool();
+        FakeAgent agent = new FakeAgent(server, threads);
+        server.createContext("/", exchange -> agent.serve(exchange, answer));
+        server.setExecutor(threads);
+        server.start();
+        return agent;
+    }
+
+    private void serve(HttpExchange exchange, Answer answer) throws IOException {
+        try (exchange) {
+            var h = exchange.getRequestHeaders();
+            String ts = h.getFirst(Signatures.TIMESTAMP);
+            Received r = new Received(exchange.getRequestURI().toString(), h.getFirst(Signatures.ACCESS_KEY),
+                    ts == null ? -1 : Long.parseLong(ts), h.getFirst(Signatures.TOKEN),
+                    h.getFirst("Content-Encoding"), exchange.getRequestBody().readAllBytes());
+            received.add(r);
+            int status;
+            try {
+                status = answer.status(r);
+            } catch (Exception e) {
+                status = 500;
+            }
+            byte[] body = ("{\"state\":\"test answer " + status + "\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    String address() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}

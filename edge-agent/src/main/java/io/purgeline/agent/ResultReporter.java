@@ -1,0 +1,161 @@
+package io.purgeline.agent;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.purgeline.contracts.AgentCallback;
+import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.Encoded;
+import io.purgeline.contracts.SubtaskResult;
+import io.purgeline.service.AgentKeys;
+import io.purgeline.service.SignedPost;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reports each finished subtask to its batch's {@code callback_api}, signed. A callback that fails for a reason that
+ * may pass (unreachable, timeout, 5xx, 429) is retried with growing pauses; one refused outright (other 4xx) or
+ * failing every time is logged as an error: the dispatcher's in-flight sweeper then treats the subtask as unanswered.
+ */
+public final class ResultReporter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ResultReporter.class);
+
+    /**
+     * Pauses before the 2nd, 3rd and 4th attempt: about 7 s in all, enough for a callback-worker restart. Each is at
+     * least a second so that a retry is signed with a new timestamp and is not refused as a replay.
+     */
+    public static final List<Duration> DEFAULT_BACKOFF =
+            List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+
+    private final HttpClient client;
+    private final Codec codec;
+    private final AgentKeys keys;
+    private final String nodeId;
+    private final Duration timeout;
+    private final List<Duration> backoff;
+    private final ScheduledExecutorService scheduler;
+    private final Counter delivered;
+    private final Counter lost;
+    private final Object idle = new Object();
+    private int pending;
+
+    /** @param scheduler runs the delayed retries; the reporter owns it and shuts it down on close */
+    public ResultReporter(HttpClient client, Codec codec, AgentKeys keys, String nodeId, Duration timeout,
+            List<Duration> backoff, ScheduledExecutorService scheduler, MeterRegistry metrics) {
+        this.client = client;
+        this.codec = codec;
+        this.keys = keys;
+        this.nodeId = nodeId;
+        this.timeout = timeout;
+        this.backoff = List.copyOf(backoff);
+        this.scheduler = scheduler;
+        this.delivered = metrics.counter("purgeline_agent_callbacks_total", "result", "delivered");
+        this.lost = metrics.counter("purgeline_agent_callbacks_total", "result", "lost");
+    }
+
+    /** Sends the result in the background; returns at once. */
+    public void report(URI callbackApi, SubtaskResult result) {
+        Encoded body = codec.encode(new AgentCallback(nodeId, List.of(result)));
+        synchronized (idle) {
+            pending++;
+        }
+        attempt(callbackApi, body, result.subtaskId(), 1);
+    }
+
+    private void attempt(URI callbackApi, Encoded body, String subtaskId, int attempt) {
+        SignedPost.send(client, callbackApi, body, keys.accessKey(), keys.secret(), timeout)
+                .whenComplete((response, error) -> {
+                    String failure = error != null ? describe(error) : failureOf(response);
+                    if (failure == null) {
+                        delivered.increment();
+                        finished();
+                    } else if (attempt <= backoff.size() && (error != null || retryable(response.getStatus()))) {
+                        log.warn("result of subtask {} not accepted by {} (attempt {}): {}; retrying",
+                                subtaskId, callbackApi, attempt, failure);
+                        retryLater(callbackApi, body, subtaskId, attempt);
+                    } else {
+                        giveUp(callbackApi, subtaskId, attempt, failure);
+                    }
+                });
+    }
+
+    private void retryLater(URI callbackApi, Encoded body, String subtaskId, int attempt) {
+        try {
+            scheduler.schedule(() -> attempt(callbackApi, body, subtaskId, attempt + 1),
+                    backoff.get(attempt - 1).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            giveUp(callbackApi, subtaskId, attempt, "the agent is stopping");
+        }
+    }
+
+    private void giveUp(URI callbackApi, String subtaskId, int attempts, String failure) {
+        log.error("result of subtask {} could not be delivered to {} after {} attempt(s): {}",
+                subtaskId, callbackApi, attempts, failure);
+        lost.increment();
+        finished();
+    }
+
+    private void finished() {
+        synchronized (idle) {
+            pending--;
+            idle.notifyAll();
+        }
+    }
+
+    /** Callbacks sent or waiting for a retry. */
+    public int pending() {
+        synchronized (idle) {
+            return pending;
+        }
+    }
+
+    private static String failureOf(ContentResponse response) {
+        int status = response.getStatus();
+        if (status / 100 == 2) {
+            return null;
+        }
+        return "answered " + status + " " + response.getContentAsString();
+    }
+
+    private static boolean retryable(int status) {
+        return status >= 500 || status == 429 || status == 408;
+    }
+
+    private static String describe(Throwable error) {
+        Throwable t = error instanceof ExecutionException || error instanceof CompletionException
+                ? error.getCause() : error;
+        if (t instanceof TimeoutException) {
+            return "no answer within the callback timeout";
+        }
+        return t == null || t.getMessage() == null ? String.valueOf(t) : t.getMessage();
+    }
+
+    /**
+     * Waits (bounded by the retry schedule) for callbacks still on their way, so that a stopping agent delivers what
+     * it has done, then stops the retry scheduler.
+     */
+    @Override
+    public void close() throws InterruptedException {
+        long budget = backoff.stream().mapToLong(Duration::toMillis).sum() + (backoff.size() + 1) * timeout.toMillis();
+        long deadline = System.currentTimeMillis() + budget;
+        synchronized (idle) {
+            while (pending > 0 && System.currentTimeMillis() < deadline) {
+                idle.wait(Math.max(1, deadline - System.currentTimeMillis()));
+            }
+            if (pending > 0) {
+                log.error("stopping with {} result callback(s) undelivered", pending);
+            }
+        }
+        scheduler.shutdownNow();
+    }
+}

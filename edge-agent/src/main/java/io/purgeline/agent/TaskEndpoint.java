@@ -1,0 +1,88 @@
+package io.purgeline.agent;
+
+import io.purgeline.contracts.AgentBatch;
+import io.purgeline.contracts.AgentSubtask;
+import io.purgeline.contracts.Codec;
+import io.purgeline.service.HttpCall;
+import io.purgeline.service.HttpError;
+import io.purgeline.service.HttpReply;
+import io.purgeline.service.Route;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/agent/task}: a signed batch from the dispatcher. Answers 202 as soon as the batch is queued; the
+ * work and its result callbacks follow asynchronously.
+ */
+public final class TaskEndpoint implements Route {
+    public static final String PATH = "/v1/agent/task";
+
+    private final String nodeId;
+    private final SignatureVerifier verifier;
+    private final Codec codec;
+    private final SubtaskRunner runner;
+
+    public TaskEndpoint(String nodeId, SignatureVerifier verifier, Codec codec, SubtaskRunner runner) {
+        this.nodeId = nodeId;
+        this.verifier = verifier;
+        this.codec = codec;
+        this.runner = runner;
+    }
+
+    @Override
+    public HttpReply handle(HttpCall call) {
+        String token = verifier.verify(call);
+        try {
+            AgentBatch batch = call.bodyAs(codec, AgentBatch.class);
+            URI callbackApi = validate(batch);
+            if (!runner.offer(batch, callbackApi)) {
+                throw new HttpError(503, "busy", runner.accepting()
+                        ? "the agent's queue has no room for " + batch.subtasks().size() + " more subtask(s) ("
+                                + runner.queued() + " waiting); retry later"
+                        : "the agent is stopping");
+            }
+            return HttpReply.json(202, Map.of("state", "queued", "subtasks", batch.subtasks().size()));
+        } catch (RuntimeException e) {
+            verifier.release(token);
+            throw e;
+        }
+    }
+
+    private URI validate(AgentBatch batch) {
+        if (batch.nodeId() == null || !batch.nodeId().equals(nodeId)) {
+            throw new HttpError(400, "wrong_node", "batch is for node '" + batch.nodeId() + "' but this agent is node '"
+                    + nodeId + "'");
+        }
+        URI callbackApi;
+        try {
+            callbackApi = AgentSettings.httpUri("callback_api", String.valueOf(batch.callbackApi()));
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
+        if (batch.subtasks() == null || batch.subtasks().isEmpty()) {
+            throw HttpError.badRequest("batch has no subtasks");
+        }
+        for (AgentSubtask s : batch.subtasks()) {
+            if (s == null || isBlank(s.subtaskId()) || isBlank(s.taskId()) || isBlank(s.callbackToken())) {
+                throw HttpError.badRequest("every subtask needs subtask_id, task_id and callback_token");
+            }
+            if (s.type() == null) {
+                throw HttpError.badRequest("subtask " + s.subtaskId()
+                        + " has no type or an unknown one (refresh, refresh_dir, refresh_tag, prefetch)");
+            }
+            if (s.targets().isEmpty() || s.targets().stream().anyMatch(TaskEndpoint::isBlank)) {
+                throw HttpError.badRequest("subtask " + s.subtaskId() + " of type " + s.type().wire()
+                        + " needs a non-empty list of " + switch (s.type()) {
+                            case REFRESH, PREFETCH -> "urls";
+                            case REFRESH_DIR -> "dirs";
+                            case REFRESH_TAG -> "tags";
+                        });
+            }
+        }
+        return callbackApi;
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,65 @@
+vcl 4.1;
+#
+# purgeline reference VCL for Varnish 7.x: what the edge agent's varnish adapter expects of the cache.
+#   PURGE <path?query> with the object's Host    -> removes that object (all its variants)
+#   BAN / with Host and X-Purge-Prefix: <path>   -> removes every object on that host whose URL starts with <path>
+#   GET                                          -> cached; X-Cache: HIT | MISS on every response
+# Fill {{BACKEND_HOST}} and {{BACKEND_PORT}} with the origin's address.
+
+import std;
+
+backend default {
+    .host = "{{BACKEND_HOST}}";
+    .port = "{{BACKEND_PORT}}";
+}
+
+# Only the agent on this host may invalidate.
+acl purgers {
+    "127.0.0.0"/8;
+    "::1";
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(405, "PURGE is only allowed from this host"));
+        }
+        return (purge);
+    }
+    if (req.method == "BAN") {
+        if (client.ip !~ purgers) {
+            return (synth(405, "BAN is only allowed from this host"));
+        }
+        # A raw (percent-encoded) path: no spaces, quotes or backslashes can reach the ban expression.
+        if (req.http.X-Purge-Prefix !~ "^/[^\s\x22\x5c]*$") {
+            return (synth(400, "BAN needs X-Purge-Prefix: a path starting with /"));
+        }
+        # Ban on headers copied onto the object (see vcl_backend_response) so the ban lurker can evict in the
+        # background; the prefix is regex-escaped so that '.', '+', '(' and the like match themselves.
+        if (std.ban("obj.http.X-Purgeline-Host == " + req.http.host +
+                " && obj.http.X-Purgeline-Url ~ ^" +
+                regsuball(req.http.X-Purge-Prefix, "([][\\.^$*+?(){}|])", "\\\1"))) {
+            return (synth(200, "Banned"));
+        }
+        return (synth(400, "ban refused: " + std.ban_error()));
+    }
+}
+
+sub vcl_backend_response {
+    set beresp.http.X-Purgeline-Host = bereq.http.host;
+    set beresp.http.X-Purgeline-Url = bereq.url;
+    # Objects without caching headers stay for an hour: long enough that only a purge refreshes them.
+    if (!beresp.http.Cache-Control && !beresp.http.Expires) {
+        set beresp.ttl = 1h;
+    }
+}
+
+sub vcl_deliver {
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+    unset resp.http.X-Purgeline-Host;
+    unset resp.http.X-Purgeline-Url;
+}

@@ -1,0 +1,33 @@
+package io.purgeline.agent;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.purgeline.service.Env;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Configuration mistakes stop the agent at start with a sentence naming the variable. */
+class AgentSettingsTest {
+    @Test
+    void anAgentWithoutANodeIdDoesNotStart() {
+        assertThatThrownBy(() -> AgentWorker.start(new Env(Map.of("PURGELINE_HTTP_PORT", "0"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PURGELINE_NODE_ID is required");
+    }
+
+    @Test
+    void anUnsupportedCacheKindIsNamedWithTheSupportedOnes() {
+        assertThatThrownBy(() -> AgentWorker.start(new Env(Map.of("PURGELINE_HTTP_PORT", "0",
+                "PURGELINE_NODE_ID", "edge-1", "PURGELINE_CACHE_KIND", "squid"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'squid' is not supported")
+                .hasMessageContaining("varnish");
+    }
+
+    @Test
+    void aCacheUrlThatIsNotHttpIsRefused() {
+        assertThatThrownBy(() -> AgentSettings.from(new Env(Map.of("PURGELINE_NODE_ID", "edge-1",
+                "PURGELINE_CACHE_URL", "localhost:6081"))))
+                .hasMessageContaining("PURGELINE_CACHE_URL must be an http:// or https:// URL");
+    }
+}
