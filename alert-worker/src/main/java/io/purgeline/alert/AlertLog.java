@@ -8,7 +8,10 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The first alert sink: one structured JSON log line per alert, fields at the top level for log search. */
+/**
+ * The first alert sink: one structured JSON log line per alert. The message is the alert's sentence; the fields are
+ * structured arguments, which the Logstash encoder puts at the top level of the line for log search.
+ */
 public final class AlertLog {
     private static final Logger log = LoggerFactory.getLogger("purgeline.alerts");
 
@@ -24,9 +27,9 @@ public final class AlertLog {
             fields.put("alert_details", alert.details());
         }
         if (Alert.CRITICAL.equals(alert.severity())) {
-            log.error("{} {}", alert.message(), entries(fields));
+            log.error("{}", alert.message(), entries(fields));
         } else {
-            log.warn("{} {}", alert.message(), entries(fields));
+            log.warn("{}", alert.message(), entries(fields));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.purgeline.callback;
 
+import io.purgeline.contracts.Ids;
 import io.purgeline.contracts.AgentCallback;
 import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.SubtaskResult;

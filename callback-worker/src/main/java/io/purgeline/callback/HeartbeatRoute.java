@@ -1,5 +1,6 @@
 package io.purgeline.callback;
 
+import io.purgeline.contracts.Ids;
 import io.micrometer.core.instrument.Counter;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.Heartbeat;

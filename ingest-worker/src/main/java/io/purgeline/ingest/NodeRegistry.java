@@ -1,5 +1,6 @@
 package io.purgeline.ingest;
 
+import io.purgeline.contracts.Ids;
 import static io.purgeline.ingest.Identifiers.quote;
 
 import io.purgeline.contracts.Node;
@@ -36,7 +37,7 @@ public final class NodeRegistry {
         if (r.nodeId() == null) {
             throw new InvalidInputException("node_id is required");
         }
-        if (!Identifiers.isNodeId(r.nodeId())) {
+        if (!Ids.isNodeId(r.nodeId())) {
             throw new InvalidInputException("node_id " + quote(r.nodeId())
                     + " is not a valid node id (1 to 64 of A-Z a-z 0-9 . _ -)");
         }

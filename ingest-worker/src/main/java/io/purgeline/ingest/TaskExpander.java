@@ -1,5 +1,6 @@
 package io.purgeline.ingest;
 
+import io.purgeline.contracts.Ids;
 import io.purgeline.contracts.Assignment;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
@@ -55,7 +56,7 @@ public final class TaskExpander {
         List<SubtaskRef> subtasks = new ArrayList<>(targets.size());
         List<Assignment> assignments = new ArrayList<>(targets.size());
         for (Node n : targets) {
-            String subtaskId = task.taskId() + "@" + n.nodeId();
+            String subtaskId = Ids.subtaskId(task.taskId(), n.nodeId());
             subtasks.add(new SubtaskRef(subtaskId, n.nodeId(), n.tier()));
             assignments.add(new Assignment(subtaskId, n.nodeId(), n.address(), 1));
         }

@@ -1,5 +1,6 @@
 package io.purgeline.ingest;
 
+import io.purgeline.contracts.Ids;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.TaskAccepted;
 import io.purgeline.contracts.TaskSubmission;
@@ -51,7 +52,7 @@ public final class TaskRoutes {
 
     private HttpReply get(HttpCall call) {
         String taskId = call.pathParam("task_id");
-        if (!Identifiers.isTaskId(taskId)) {
+        if (!Ids.isTaskId(taskId)) {
             throw HttpError.badRequest(Identifiers.quote(taskId)
                     + " is not a valid task id (1 to 64 of A-Z a-z 0-9 . _ : -)");
         }

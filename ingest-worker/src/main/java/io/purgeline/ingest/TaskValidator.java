@@ -1,5 +1,6 @@
 package io.purgeline.ingest;
 
+import io.purgeline.contracts.Ids;
 import static io.purgeline.ingest.Identifiers.quote;
 
 import io.purgeline.contracts.Scope;
@@ -72,7 +73,7 @@ public final class TaskValidator {
     }
 
     private static String checkTaskId(String id) {
-        if (!Identifiers.isTaskId(id)) {
+        if (!Ids.isTaskId(id)) {
             throw invalid("task_id " + quote(id) + " is not a valid task id (1 to 64 of A-Z a-z 0-9 . _ : -)");
         }
         return id;
@@ -224,7 +225,7 @@ public final class TaskValidator {
         List<Integer> tiers = checkEach("scope.tiers", scope.tiers(),
                 t -> t >= 1 && t <= MAX_TIER,
                 t -> t + " is not a tier, expected 1 to " + MAX_TIER);
-        List<String> nodes = checkEach("scope.nodes", scope.nodes(), Identifiers::isNodeId,
+        List<String> nodes = checkEach("scope.nodes", scope.nodes(), Ids::isNodeId,
                 n -> quote(n) + " is not a valid node id (1 to 64 of A-Z a-z 0-9 . _ -)");
         return new Scope(regions, tiers, nodes);
     }

@@ -1,5 +1,6 @@
 package io.purgeline.saver;
 
+import io.purgeline.contracts.Ids;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.FailedNode;
 import io.purgeline.contracts.SubtaskOutcome;

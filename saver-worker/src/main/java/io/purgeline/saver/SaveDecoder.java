@@ -1,5 +1,6 @@
 package io.purgeline.saver;
 
+import io.purgeline.contracts.Ids;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
