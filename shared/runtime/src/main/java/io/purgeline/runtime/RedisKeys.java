@@ -25,4 +25,49 @@ public record RedisKeys(String namespace) {
     public String nodeHeartbeats() {
         return namespace + ":nodes:heartbeat";
     }
+
+    /** Hash of offline node id to "epoch millis since|reason"; a node absent from it is online. */
+    public String offlineNodes() {
+        return namespace + ":nodes:offline";
+    }
+
+    /** List of deliveries parked for an offline node, oldest first. */
+    public String parked(String nodeId) {
+        return namespace + ":parked:" + nodeId;
+    }
+
+    /** Set of node ids that have parked deliveries. */
+    public String parkedNodes() {
+        return namespace + ":parked-nodes";
+    }
+
+    /** List of a node's parked deliveries taken for replay and not yet confirmed republished. */
+    public String replaying(String nodeId) {
+        return namespace + ":replaying:" + nodeId;
+    }
+
+    /** Sorted set of subtask ids accepted by an agent and awaiting its result, scored by the epoch millis due. */
+    public String inflight() {
+        return namespace + ":inflight";
+    }
+
+    /** Hash of in-flight subtask id to the delivery to send again if its result does not come in time. */
+    public String inflightDeliveries() {
+        return namespace + ":inflight:deliveries";
+    }
+
+    /** A lease's key: its value is "owner|fencing token". */
+    public String lease(String name) {
+        return namespace + ":lease:" + name;
+    }
+
+    /** The counter that hands out a lease's fencing tokens. */
+    public String fence(String name) {
+        return namespace + ":fence:" + name;
+    }
+
+    /** Sorted set of live saver instances, scored by the epoch millis they were last seen. */
+    public String savers() {
+        return namespace + ":savers";
+    }
 }
