@@ -10,6 +10,8 @@ import io.purgeline.runtime.QueueConsumer;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.Env;
 import io.purgeline.service.HttpConfig;
+import io.purgeline.service.HttpError;
+import io.purgeline.service.HttpReply;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
@@ -18,7 +20,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 
-/** Wires alert-worker: consumes the alerts queue and writes each alert to the sinks. */
+/** Wires alert-worker: consumes the alerts queue, writes each alert to the sinks, and administers dead letters. */
 public final class AlertWorker implements AutoCloseable {
     public static final String NAME = "alert-worker";
 
@@ -49,7 +51,16 @@ public final class AlertWorker implements AutoCloseable {
                         sink.write(alert);
                         received.increment();
                     }));
-            WebServer http = lifecycle.own("http", Probes.install(WebServer.builder(NAME, HttpConfig.from(env, 8084)),
+            DeadLetterAdmin deadLetters = new DeadLetterAdmin(broker, publisher, topology);
+            WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, 8084))
+                    .route("GET", "/v1/dead", call -> HttpReply.json(200, Map.of("depths", deadLetters.depths())))
+                    .route("GET", "/v1/dead/{area}", call -> HttpReply.json(200, Map.of("messages",
+                            deadLetters.list(call.pathParam("area"), limit(call.query("limit"))))))
+                    .route("POST", "/v1/dead/{area}/replay", call -> HttpReply.json(200, Map.of("replayed",
+                            deadLetters.replay(call.pathParam("area"), call.query("message_id")))))
+                    .route("POST", "/v1/dead/{area}/drop", call -> HttpReply.json(200, Map.of("dropped",
+                            deadLetters.drop(call.pathParam("area"), call.query("message_id")))));
+            WebServer http = lifecycle.own("http", Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected(), metrics,
                     () -> Map.of("alerts_received", (long) received.count())).start());
             return new AlertWorker(lifecycle, http);
@@ -57,6 +68,21 @@ public final class AlertWorker implements AutoCloseable {
             lifecycle.close();
             throw e;
         }
+    }
+
+    private static int limit(String text) {
+        if (text == null) {
+            return 50;
+        }
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw HttpError.badRequest("limit must be a whole number from 1 to 1000, got '" + text + "'");
     }
 
     public int port() {

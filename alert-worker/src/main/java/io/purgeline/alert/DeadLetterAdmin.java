@@ -1,0 +1,159 @@
+package io.purgeline.alert;
+
+import com.rabbitmq.client.GetResponse;
+import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.CodecException;
+import io.purgeline.runtime.Broker;
+import io.purgeline.runtime.Publisher;
+import io.purgeline.runtime.Topology;
+import io.purgeline.service.HttpError;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
+
+/**
+ * Inspects, replays and drops the messages parked in the {@code *.dead} queues. Replaying publishes a message back to
+ * the queue it came from, exactly as it was but for the dead-letter headers; nothing is removed from a dead queue
+ * before its replay is confirmed by the broker.
+ */
+public final class DeadLetterAdmin {
+    /** Longest body excerpt shown in a listing. */
+    static final int PREVIEW_CHARS = 2_000;
+
+    private final Broker broker;
+    private final Publisher publisher;
+    private final Topology topology;
+    private final DefaultMessagePropertiesConverter properties = new DefaultMessagePropertiesConverter();
+
+    public DeadLetterAdmin(Broker broker, Publisher publisher, Topology topology) {
+        this.broker = broker;
+        this.publisher = publisher;
+        this.topology = topology;
+    }
+
+    /** One parked message as a person reads it. */
+    public record Parked(String messageId, String source, String reason, String type, String correlationId,
+            String timestamp, String body) {}
+
+    /** Depth of every dead queue. */
+    public Map<String, Long> depths() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        broker.withChannel(ch -> {
+            for (Topology.Area area : Topology.Area.values()) {
+                out.put(area.key(), ch.messageCount(topology.deadQueue(area)));
+            }
+        });
+        return out;
+    }
+
+    /** Up to {@code limit} parked messages of an area, oldest first; they stay parked. */
+    public List<Parked> list(String area, int limit) {
+        List<Parked> out = new ArrayList<>();
+        visit(area, m -> out.size() < limit, (m, parked) -> {
+            out.add(parked);
+            return false;
+        });
+        return out;
+    }
+
+    /** Publishes the matching messages back to their source queues; returns how many. */
+    public int replay(String area, String messageId) {
+        int[] n = new int[1];
+        visit(area, matching(messageId), (m, parked) -> {
+            if (parked.source() == null) {
+                return false; // not parked by purgeline: nowhere known to send it back to, so it stays
+            }
+            MessageProperties p = m.getMessageProperties();
+            p.getHeaders().remove(Topology.DEAD_REASON_HEADER);
+            p.getHeaders().remove(Topology.DEAD_SOURCE_HEADER);
+            publisher.publishRaw("", parked.source(), m);
+            n[0]++;
+            return true;
+        });
+        return n[0];
+    }
+
+    /** Removes the matching messages for good; returns how many. */
+    public int drop(String area, String messageId) {
+        int[] n = new int[1];
+        visit(area, matching(messageId), (m, parked) -> {
+            n[0]++;
+            return true;
+        });
+        return n[0];
+    }
+
+    private static Predicate<Message> matching(String messageId) {
+        return m -> messageId == null || messageId.equals(m.getMessageProperties().getMessageId());
+    }
+
+    private interface Action {
+        /** Returns true to remove the message from the dead queue (after the action succeeded). */
+        boolean apply(Message message, Parked parked) throws Exception;
+    }
+
+    /**
+     * Takes every message currently in the queue without acking it (so none comes round twice), applies the action to
+     * the selected ones, acks those the action consumed and returns the rest to the queue.
+     */
+    private void visit(String area, Predicate<Message> selected, Action action) {
+        String queue = topology.deadQueue(areaOf(area));
+        broker.withChannel(ch -> {
+            long count = ch.messageCount(queue);
+            List<Long> keep = new ArrayList<>();
+            try {
+                for (long i = 0; i < count; i++) {
+                    GetResponse r = ch.basicGet(queue, false);
+                    if (r == null) {
+                        break;
+                    }
+                    long tag = r.getEnvelope().getDeliveryTag();
+                    Message m = new Message(r.getBody(), properties.toMessageProperties(r.getProps(),
+                            r.getEnvelope(), "UTF-8"));
+                    if (selected.test(m) && action.apply(m, describe(m))) {
+                        ch.basicAck(tag, false);
+                    } else {
+                        keep.add(tag);
+                    }
+                }
+            } finally {
+                for (long tag : keep) {
+                    ch.basicNack(tag, false, true);
+                }
+            }
+        });
+    }
+
+    private static Parked describe(Message m) {
+        MessageProperties p = m.getMessageProperties();
+        String body;
+        try {
+            body = Codec.inflate(m.getBody(), p.getContentEncoding());
+        } catch (CodecException e) {
+            body = "(undecodable: " + e.getMessage() + ")";
+        }
+        if (body.length() > PREVIEW_CHARS) {
+            body = body.substring(0, PREVIEW_CHARS) + "…";
+        }
+        return new Parked(p.getMessageId(), header(p, Topology.DEAD_SOURCE_HEADER), header(p, Topology.DEAD_REASON_HEADER),
+                p.getType(), p.getCorrelationId(), p.getTimestamp() == null ? null : p.getTimestamp().toInstant()
+                        .toString(), body);
+    }
+
+    private static String header(MessageProperties p, String name) {
+        Object v = p.getHeaders().get(name);
+        return v == null ? null : v.toString();
+    }
+
+    private static Topology.Area areaOf(String area) {
+        return Arrays.stream(Topology.Area.values()).filter(a -> a.key().equals(area)).findFirst()
+                .orElseThrow(() -> HttpError.notFound("no dead-letter area '" + area + "'; areas are "
+                        + Arrays.stream(Topology.Area.values()).map(Topology.Area::key).toList()));
+    }
+}

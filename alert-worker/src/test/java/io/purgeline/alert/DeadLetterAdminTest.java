@@ -1,0 +1,102 @@
+package io.purgeline.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
+import io.purgeline.runtime.Topology;
+import io.purgeline.service.Env;
+import io.purgeline.testkit.TestNamespace;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code bin/purgeline dead list|replay|drop} talks to these endpoints. */
+class DeadLetterAdminTest {
+    @RegisterExtension
+    static final TestNamespace ns = new TestNamespace();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private AlertWorker worker;
+
+    @BeforeEach
+    void start() throws Exception {
+        Map<String, String> env = new HashMap<>(ns.env());
+        env.put("PURGELINE_HTTP_PORT", "0");
+        worker = AlertWorker.start(new Env(env));
+        park("m1", "body one", "bad json");
+        park("m2", "body two", "unknown type 'x'");
+        park("m3", "body three", "non-http URL");
+    }
+
+    @AfterEach
+    void stop() {
+        worker.close();
+        ns.broker().withChannel(ch -> {
+            ch.queuePurge(ns.topology().deadQueue(Topology.Area.INGEST));
+            ch.queuePurge(ns.topology().ingestQueue());
+        });
+    }
+
+    @Test
+    void listingShowsEachParkedMessageWithItsReasonAndLeavesThemParked() throws Exception {
+        HttpResponse<String> r = call("GET", "/v1/dead/ingest");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"message_id\":\"m1\"", "\"reason\":\"bad json\"", "\"body\":\"body one\"",
+                "\"source\":\"" + ns.topology().ingestQueue() + "\"", "unknown type 'x'", "non-http URL");
+        assertThat(call("GET", "/v1/dead").body()).contains("\"ingest\":3");
+        assertThat(ns.depth(ns.topology().deadQueue(Topology.Area.INGEST))).isEqualTo(3);
+    }
+
+    @Test
+    void replayingOneMessagePutsItBackOnItsSourceQueueWithoutTheDeadLetterHeaders() throws Exception {
+        assertThat(call("POST", "/v1/dead/ingest/replay?message_id=m2").body()).isEqualTo("{\"replayed\":1}");
+        assertThat(ns.depth(ns.topology().deadQueue(Topology.Area.INGEST))).isEqualTo(2);
+        GetResponse[] back = new GetResponse[1];
+        ns.broker().withChannel(ch -> back[0] = ch.basicGet(ns.topology().ingestQueue(), true));
+        assertThat(new String(back[0].getBody(), StandardCharsets.UTF_8)).isEqualTo("body two");
+        assertThat(back[0].getProps().getMessageId()).isEqualTo("m2");
+        assertThat(back[0].getProps().getHeaders()).doesNotContainKeys(Topology.DEAD_REASON_HEADER,
+                Topology.DEAD_SOURCE_HEADER);
+        assertThat(call("GET", "/v1/dead/ingest").body()).contains("m1", "m3").doesNotContain("m2");
+    }
+
+    @Test
+    void droppingRemovesOneOrAll() throws Exception {
+        assertThat(call("POST", "/v1/dead/ingest/drop?message_id=m1").body()).isEqualTo("{\"dropped\":1}");
+        assertThat(call("POST", "/v1/dead/ingest/drop").body()).isEqualTo("{\"dropped\":2}");
+        assertThat(ns.depth(ns.topology().deadQueue(Topology.Area.INGEST))).isZero();
+        assertThat(ns.depth(ns.topology().ingestQueue())).isZero();
+    }
+
+    @Test
+    void anUnknownAreaOrABadLimitIsAClearError() throws Exception {
+        HttpResponse<String> unknown = call("GET", "/v1/dead/nowhere");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no dead-letter area 'nowhere'", "ingest", "dispatch");
+        HttpResponse<String> badLimit = call("GET", "/v1/dead/ingest?limit=lots");
+        assertThat(badLimit.statusCode()).isEqualTo(400);
+        assertThat(badLimit.body()).contains("limit must be a whole number");
+    }
+
+    private void park(String messageId, String body, String reason) {
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().messageId(messageId).deliveryMode(2)
+                .headers(Map.of(Topology.DEAD_REASON_HEADER, reason,
+                        Topology.DEAD_SOURCE_HEADER, ns.topology().ingestQueue())).build();
+        ns.broker().withChannel(ch -> ch.basicPublish(ns.topology().deadExchange(), Topology.Area.INGEST.key(), props,
+                body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private HttpResponse<String> call(String method, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
