@@ -6,6 +6,8 @@ import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -49,12 +51,13 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /**
-     * Closes on SIGTERM/SIGINT. If closing takes longer than {@code grace}, the process halts: acked work is already
-     * durable, and anything unacked is redelivered by the broker to another instance.
+     * Closes on SIGTERM/SIGINT. If closing takes longer than {@code grace}, or a second signal comes, the process
+     * halts: acked work is already durable, and anything unacked is redelivered by the broker to another instance.
      */
     public void closeOnShutdown(Duration grace) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("{}: stopping", name);
+            haltOnSecondSignal();
             Thread closer = new Thread(this::close, name + "-closer");
             closer.start();
             try {
@@ -67,6 +70,16 @@ public final class Lifecycle implements AutoCloseable {
             }
             log.info("{}: stopped", name);
         }, name + "-shutdown"));
+    }
+
+    private void haltOnSecondSignal() {
+        SignalHandler halt = signal -> {
+            log.warn("{}: second SIG{} while stopping, exiting now", name, signal.getName());
+            Runtime.getRuntime().halt(130);
+        };
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(signal), halt);
+        }
     }
 
     public void awaitClosed() throws InterruptedException {
