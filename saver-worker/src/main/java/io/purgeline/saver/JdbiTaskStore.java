@@ -6,7 +6,9 @@ import io.purgeline.contracts.FailedNode;
 import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.SubtaskRef;
+import io.purgeline.contracts.SubtaskState;
 import io.purgeline.contracts.TaskCreated;
+import io.purgeline.contracts.TaskExpiry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -38,15 +40,18 @@ final class JdbiTaskStore implements TaskStore {
     private final Jdbi jdbi;
     private final Codec codec;
     private final Clock clock;
+    private final ExpiryReasons expiryReasons;
 
-    JdbiTaskStore(Jdbi jdbi, Codec codec, Clock clock) {
+    JdbiTaskStore(Jdbi jdbi, Codec codec, Clock clock, ExpiryReasons expiryReasons) {
         this.jdbi = jdbi;
         this.codec = codec;
         this.clock = clock;
+        this.expiryReasons = expiryReasons;
     }
 
     @Override
-    public List<TaskRow> apply(List<TaskCreated> created, List<SubtaskOutcomes> outcomes) {
+    public List<TaskRow> apply(List<TaskCreated> created, List<SubtaskOutcomes> outcomes,
+            List<TaskExpiry> expiries) {
         // DATETIME(3) keeps milliseconds; truncating here makes what we publish equal what a re-read returns.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         LocalDateTime at = Utc.of(now);
@@ -67,6 +72,11 @@ final class JdbiTaskStore implements TaskStore {
                 ended.add(outcome(o.taskId(), s, at));
             }
         }
+        Map<String, Instant> expiring = new LinkedHashMap<>();
+        for (TaskExpiry e : expiries) {
+            touched.add(e.taskId());
+            expiring.putIfAbsent(e.taskId(), e.expiredAt());
+        }
         // Stable sorts: two outcomes of one subtask in a batch keep their arrival order, and the first one wins.
         tasks.sort(Comparator.comparing(TaskSql.NewTask::taskId));
         planned.sort(Comparator.comparing(TaskSql.PlannedSubtask::subtaskId));
@@ -79,8 +89,26 @@ final class JdbiTaskStore implements TaskStore {
             Chunks.of(planned, s -> ROW_OVERHEAD).forEach(sql::insertPlannedSubtasks);
             Chunks.of(ended, o -> ROW_OVERHEAD + length(o.items()) + length(o.lastError()))
                     .forEach(sql::upsertOutcomes);
+            if (!expiring.isEmpty()) {
+                Chunks.of(expired(sql, expiring, at), o -> ROW_OVERHEAD + length(o.lastError()))
+                        .forEach(sql::upsertOutcomes);
+            }
             return touched.isEmpty() ? List.of() : recount(sql, touched, now);
         });
+    }
+
+    /**
+     * Every subtask of these tasks that has not ended becomes expired, with the reason its node gave no result. Written
+     * as outcomes, so a subtask that ended meanwhile (another saver, briefly, after a partition moved) keeps its end.
+     */
+    private List<TaskSql.Outcome> expired(TaskSql sql, Map<String, Instant> expiring, LocalDateTime at) {
+        List<TaskSql.Unfinished> open = sql.unfinished(expiring.keySet());
+        Map<String, String> reasons = expiryReasons.of(
+                open.stream().map(TaskSql.Unfinished::nodeId).distinct().toList());
+        return open.stream().map(s -> new TaskSql.Outcome(s.subtaskId(), s.taskId(), s.nodeId(),
+                        SubtaskState.EXPIRED.wire(), 0, null, truncated(reasons.get(s.nodeId())), null, null,
+                        Utc.of(expiring.get(s.taskId())), at))
+                .toList();
     }
 
     private List<TaskRow> recount(TaskSql sql, Collection<String> ids, Instant now) {
@@ -120,7 +148,7 @@ final class JdbiTaskStore implements TaskStore {
         Map<String, List<FailedNode>> byTask = new LinkedHashMap<>();
         for (TaskSql.Ended e : rows) {
             String reason = e.lastError() != null ? e.lastError()
-                    : "expired".equals(e.state()) ? "no result before the task's deadline" : "failed";
+                    : "expired".equals(e.state()) ? ExpiryReasons.LATE : "failed";
             byTask.computeIfAbsent(e.taskId(), t -> new ArrayList<>()).add(new FailedNode(e.nodeId(), reason));
         }
         return byTask;
@@ -131,6 +159,11 @@ final class JdbiTaskStore implements TaskStore {
         if (!taskIds.isEmpty()) {
             jdbi.useExtension(TaskSql.class, sql -> sql.markEventSent(taskIds));
         }
+    }
+
+    @Override
+    public List<String> overdue(Instant now, int limit) {
+        return jdbi.withExtension(TaskSql.class, sql -> sql.overdue(Utc.of(now), limit));
     }
 
     private TaskSql.NewTask newTask(TaskCreated t) {

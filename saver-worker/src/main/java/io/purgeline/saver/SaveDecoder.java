@@ -6,6 +6,7 @@ import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.SubtaskRef;
 import io.purgeline.contracts.TaskCreated;
+import io.purgeline.contracts.TaskExpiry;
 import io.purgeline.runtime.Inbound;
 import io.purgeline.runtime.PoisonMessageException;
 import java.util.HashSet;
@@ -36,8 +37,12 @@ final class SaveDecoder implements Function<Inbound, Save> {
         if (SubtaskOutcomes.MESSAGE_TYPE.equals(type)) {
             return new Save.Outcomes(checked(in.decode(codec, SubtaskOutcomes.class)));
         }
+        if (TaskExpiry.MESSAGE_TYPE.equals(type)) {
+            return new Save.Expiry(checked(in.decode(codec, TaskExpiry.class)));
+        }
         throw new PoisonMessageException("message type '" + type + "' is not a save (expected "
-                + TaskCreated.MESSAGE_TYPE + " or " + SubtaskOutcomes.MESSAGE_TYPE + ")");
+                + TaskCreated.MESSAGE_TYPE + ", " + SubtaskOutcomes.MESSAGE_TYPE + " or " + TaskExpiry.MESSAGE_TYPE
+                + ")");
     }
 
     private static TaskCreated checked(TaskCreated t) {
@@ -77,6 +82,13 @@ final class SaveDecoder implements Function<Inbound, Save> {
                     + " negative attempts");
         }
         return o;
+    }
+
+    private static TaskExpiry checked(TaskExpiry e) {
+        String id = e.taskId();
+        require(Ids.isTaskId(id), "task.expiry has a missing or invalid task_id: '" + id + "'");
+        require(e.expiredAt() != null, "task.expiry of " + id + " has no expired_at");
+        return e;
     }
 
     private static void checkSubtask(String taskId, String subtaskId, String nodeId, String what) {

@@ -11,6 +11,7 @@ import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
 import io.purgeline.runtime.Redis;
 import io.purgeline.runtime.RedisKeys;
+import io.purgeline.runtime.Singleton;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.Env;
 import io.purgeline.service.HttpConfig;
@@ -20,14 +21,14 @@ import io.purgeline.service.Probes;
 import io.purgeline.service.WebServer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Wires saver-worker: one batch consumer per saves partition applies tasks' creations and subtask outcomes to
- * MariaDB, mirrors the counters to Redis and announces finished tasks on the events exchange.
+ * Wires saver-worker: one batch consumer per saves partition this instance holds applies tasks' creations, subtask
+ * outcomes and expiries to MariaDB, mirrors the counters to Redis and announces finished tasks on the events exchange.
+ * The partitions are shared evenly between the running instances; one of them also sweeps for passed deadlines.
  */
 public final class SaverWorker implements AutoCloseable {
     public static final String NAME = "saver-worker";
@@ -40,13 +41,25 @@ public final class SaverWorker implements AutoCloseable {
     public static final int DEFAULT_BATCH = 200;
     /** How long a batch may wait to fill: a few milliseconds of latency buys far fewer transactions under load. */
     public static final Duration DEFAULT_FILL = Duration.ofMillis(20);
+    /**
+     * How often an instance renews its partition leases and looks for a new share. Leases live three ticks, so this
+     * sets how fast the partitions of a dead instance move: about 3 s, against one Redis round trip per partition per
+     * second.
+     */
+    public static final Duration DEFAULT_TICK = Duration.ofSeconds(1);
+    /** How often the deadline sweeper looks for passed deadlines: how late a task may be announced as expired. */
+    public static final Duration DEFAULT_SWEEP = Duration.ofSeconds(1);
+    /** Shortest tick or sweep period: leases of a few milliseconds would be lost to ordinary scheduling delays. */
+    private static final Duration MIN_PERIOD = Duration.ofMillis(10);
 
     private final Lifecycle lifecycle;
     private final WebServer http;
+    private final PartitionOwnership ownership;
 
-    private SaverWorker(Lifecycle lifecycle, WebServer http) {
+    private SaverWorker(Lifecycle lifecycle, WebServer http, PartitionOwnership ownership) {
         this.lifecycle = lifecycle;
         this.http = http;
+        this.ownership = ownership;
     }
 
     public static SaverWorker start(Env env) throws Exception {
@@ -60,12 +73,15 @@ public final class SaverWorker implements AutoCloseable {
         if (fill.isNegative() || fill.isZero()) {
             throw new IllegalArgumentException("PURGELINE_SAVER_FILL_MS must be at least 1, got " + fill.toMillis());
         }
+        Duration tick = period(env, "PURGELINE_SAVER_TICK_MS", DEFAULT_TICK);
+        Duration sweep = period(env, "PURGELINE_DEADLINE_SWEEP_MS", DEFAULT_SWEEP);
+        String id = NAME + "/" + UUID.randomUUID();
         Lifecycle lifecycle = new Lifecycle(NAME);
         try {
             PrometheusMeterRegistry metrics = Metrics.registry(NAME);
-            // One connection per partition consumer, plus one for readiness checks.
+            // One connection per partition consumer, plus one for the deadline sweeper and one for readiness checks.
             Database database = lifecycle.own("database",
-                    Database.connect(config.db(), config.savesPartitions() + 1));
+                    Database.connect(config.db(), config.savesPartitions() + 2));
             RedisClient redis = lifecycle.own("redis", Redis.connect(config.redis()));
             Broker broker = lifecycle.own("broker", Broker.connect(config.amqp(), NAME));
             broker.declare(topology);
@@ -73,30 +89,51 @@ public final class SaverWorker implements AutoCloseable {
             DeadLetters dead = new DeadLetters(publisher, topology, new Alerts(publisher, topology, NAME));
             Counter applied = metrics.counter("purgeline_saves_applied_total");
             Counter events = metrics.counter("purgeline_task_events_total");
-            TaskStore store = new JdbiTaskStore(database.jdbi(), config.codec(), Clock.systemUTC());
+            Counter expired = metrics.counter("purgeline_tasks_expired_total");
+            Counter expiries = metrics.counter("purgeline_task_expiries_published_total");
+            RedisKeys keys = RedisKeys.of(config);
+            TaskStore store = new JdbiTaskStore(database.jdbi(), config.codec(), Clock.systemUTC(),
+                    new ExpiryReasons(redis, keys));
             SaveHandler handler = new SaveHandler(store,
-                    new TaskFinisher(store, redis, RedisKeys.of(config), publisher, topology, events), applied);
+                    new TaskFinisher(store, redis, keys, publisher, topology, events, expired), applied);
             SaveDecoder decoder = new SaveDecoder(config.codec());
-            List<QueueConsumer> consumers = new ArrayList<>();
-            for (String queue : topology.savesQueues()) {
-                // Concurrency 1: a partition's saves are applied in order, by its single active consumer.
-                consumers.add(lifecycle.own(queue + " consumer", QueueConsumer.batch(broker,
-                        QueueConsumer.Spec.of(queue, Topology.Area.SAVES).concurrency(1), batch, fill, dead,
-                        decoder, handler)));
-            }
+            PartitionOwnership ownership = lifecycle.own("saves partitions", PartitionOwnership.start(redis, keys,
+                    id, config.savesPartitions(), tick, (partition, lease) -> {
+                        String queue = topology.savesQueue(partition);
+                        // Concurrency 1: a partition's saves are applied in order, by its single active consumer.
+                        return QueueConsumer.batch(broker,
+                                QueueConsumer.Spec.of(queue, Topology.Area.SAVES).concurrency(1), batch, fill, dead,
+                                decoder, handler.fencedBy(lease, queue));
+                    }));
+            Singleton sweeper = lifecycle.own("deadline sweeper", Singleton.start(redis, keys, "deadline-sweeper", id,
+                    sweep, new DeadlineSweeper(store, publisher, topology, Clock.systemUTC(), sweep, expiries)));
             WebServer http = lifecycle.own("http", Probes.install(WebServer.builder(NAME, HttpConfig.from(env,
                             DEFAULT_PORT)),
-                    () -> consumers.stream().allMatch(QueueConsumer::isRunning) && broker.isConnected()
-                            && database.isConnected(),
+                    () -> ownership.isConsuming() && broker.isConnected() && database.isConnected(),
                     metrics,
                     () -> Map.of(
+                            "saver_id", id,
+                            "partitions_held", ownership.held(),
+                            "live_savers", ownership.liveSavers(),
+                            "deadline_sweeper", sweeper.isLeader() ? "active" : "standby",
                             "saves_applied", (long) applied.count(),
-                            "events_published", (long) events.count())).start());
-            return new SaverWorker(lifecycle, http);
+                            "events_published", (long) events.count(),
+                            "tasks_expired", (long) expired.count(),
+                            "expiries_published", (long) expiries.count())).start());
+            return new SaverWorker(lifecycle, http, ownership);
         } catch (Exception | Error e) {
             lifecycle.close();
             throw e;
         }
+    }
+
+    private static Duration period(Env env, String name, Duration def) {
+        Duration d = env.millis(name, def);
+        if (d.compareTo(MIN_PERIOD) < 0) {
+            throw new IllegalArgumentException(name + " must be at least " + MIN_PERIOD.toMillis() + ", got "
+                    + d.toMillis());
+        }
+        return d;
     }
 
     public int port() {
@@ -105,6 +142,14 @@ public final class SaverWorker implements AutoCloseable {
 
     public Lifecycle lifecycle() {
         return lifecycle;
+    }
+
+    /**
+     * Stops consuming and renewing as a killed process would, keeping this instance's partition leases until they
+     * expire. For tests of what the other instances do when one dies; {@link #close} still closes the rest.
+     */
+    void halt() throws InterruptedException {
+        ownership.halt();
     }
 
     @Override

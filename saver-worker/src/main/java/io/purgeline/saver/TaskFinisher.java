@@ -24,15 +24,21 @@ final class TaskFinisher {
     private final Publisher publisher;
     private final Topology topology;
     private final Counter events;
+    private final Counter expired;
 
+    /**
+     * @param events counts the final events published
+     * @param expired counts the tasks announced as expired
+     */
     TaskFinisher(TaskStore store, RedisClient redis, RedisKeys keys, Publisher publisher, Topology topology,
-            Counter events) {
+            Counter events, Counter expired) {
         this.store = store;
         this.redis = redis;
         this.keys = keys;
         this.publisher = publisher;
         this.topology = topology;
         this.events = events;
+        this.expired = expired;
     }
 
     void finish(List<TaskRow> touched) {
@@ -49,6 +55,7 @@ final class TaskFinisher {
         publisher.publish(ended.stream().map(t -> event(t, failed.getOrDefault(t.taskId(), List.of()))).toList());
         store.markEventSent(ids);
         events.increment(ended.size());
+        expired.increment(ended.stream().filter(t -> t.state() == TaskState.EXPIRED).count());
     }
 
     /** One pipeline per batch: Redis does ~45,000 round trips/s here but ~700,000 pipelined commands/s. */

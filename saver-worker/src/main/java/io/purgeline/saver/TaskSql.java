@@ -9,6 +9,7 @@ import java.util.List;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.customizer.BindMethodsList;
@@ -24,6 +25,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterRowMapper(TaskSql.TaskRowMapper.class)
 @RegisterRowMapper(TaskSql.CountsMapper.class)
 @RegisterRowMapper(TaskSql.EndedMapper.class)
+@RegisterRowMapper(TaskSql.UnfinishedMapper.class)
 interface TaskSql {
     /** SQL list of the subtask states that never change again. */
     String FINAL = "('done', 'failed', 'expired')";
@@ -55,6 +57,9 @@ interface TaskSql {
     record Counts(String taskId, int done, int failed, int expired) {}
 
     record Ended(String taskId, String nodeId, String state, String lastError) {}
+
+    /** A subtask that has not ended yet. */
+    record Unfinished(String subtaskId, String taskId, String nodeId) {}
 
     record TaskUpdate(String taskId, String state, int done, int failed, int expired, LocalDateTime finishedAt) {}
 
@@ -112,6 +117,19 @@ interface TaskSql {
             + "WHERE task_id IN (<ids>) AND state IN ('failed', 'expired') ORDER BY task_id, node_id")
     List<Ended> unsuccessful(@BindList("ids") Collection<String> ids);
 
+    /** In key order, like every write of the saver, so that the upserts that follow lock rows in the same order. */
+    @SqlQuery("SELECT subtask_id, task_id, node_id FROM subtasks "
+            + "WHERE task_id IN (<ids>) AND state NOT IN " + FINAL + " ORDER BY subtask_id")
+    List<Unfinished> unfinished(@BindList("ids") Collection<String> ids);
+
+    /**
+     * Tasks still open at {@code now} although their deadline passed. A range scan of index tasks_by_deadline
+     * (state, deadline_at) that stops at {@code limit}; no ORDER BY, which would sort every overdue task first.
+     */
+    @SqlQuery("SELECT task_id FROM tasks WHERE state IN ('accepted', 'running') AND deadline_at <= :now "
+            + "LIMIT :limit")
+    List<String> overdue(@Bind("now") LocalDateTime now, @Bind("limit") int limit);
+
     @SqlUpdate("UPDATE tasks SET event_sent = TRUE WHERE task_id IN (<ids>)")
     void markEventSent(@BindList("ids") Collection<String> ids);
 
@@ -137,6 +155,13 @@ interface TaskSql {
         public Ended map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new Ended(rs.getString("task_id"), rs.getString("node_id"), rs.getString("state"),
                     rs.getString("last_error"));
+        }
+    }
+
+    final class UnfinishedMapper implements RowMapper<Unfinished> {
+        @Override
+        public Unfinished map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new Unfinished(rs.getString("subtask_id"), rs.getString("task_id"), rs.getString("node_id"));
         }
     }
 }

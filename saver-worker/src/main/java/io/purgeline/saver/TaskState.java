@@ -22,8 +22,8 @@ enum TaskState {
 
     /**
      * The state a task is in given how many of its {@code total} subtasks ended each way. A final state never
-     * changes; otherwise the task is running once any subtask has ended, and ends when all have: completed if every
-     * node succeeded, failed if any failed or expired.
+     * changes; otherwise the task is running once any subtask has ended, and ends when all have: expired if any node
+     * gave no result before the deadline, else failed if any failed, else completed.
      */
     TaskState after(int total, int done, int failed, int expired) {
         if (isFinal()) {
@@ -31,7 +31,7 @@ enum TaskState {
         }
         int ended = done + failed + expired;
         if (ended >= total) {
-            return failed == 0 && expired == 0 ? COMPLETED : FAILED;
+            return expired > 0 ? EXPIRED : failed > 0 ? FAILED : COMPLETED;
         }
         return ended > 0 ? RUNNING : this;
     }

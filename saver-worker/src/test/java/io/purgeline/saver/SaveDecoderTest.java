@@ -12,8 +12,10 @@ import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.SubtaskState;
 import io.purgeline.contracts.TaskCreated;
+import io.purgeline.contracts.TaskExpiry;
 import io.purgeline.runtime.Inbound;
 import io.purgeline.runtime.PoisonMessageException;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
@@ -32,6 +34,21 @@ class SaveDecoderTest {
         assertThat(decoder.apply(inbound(TaskCreated.MESSAGE_TYPE, creation))).isEqualTo(new Save.Created(creation));
         assertThat(decoder.apply(inbound(SubtaskOutcomes.MESSAGE_TYPE, results)))
                 .isEqualTo(new Save.Outcomes(results));
+    }
+
+    @Test
+    void anExpiryIsDecodedByItsMessageType() {
+        TaskExpiry expiry = new TaskExpiry(newTaskId(), Instant.parse("2026-03-04T05:06:07.089Z"));
+
+        assertThat(decoder.apply(inbound(TaskExpiry.MESSAGE_TYPE, expiry))).isEqualTo(new Save.Expiry(expiry));
+    }
+
+    @Test
+    void anExpiryWithoutItsTimeIsPoison() {
+        String task = newTaskId();
+
+        assertThatThrownBy(() -> decoder.apply(inbound(TaskExpiry.MESSAGE_TYPE, new TaskExpiry(task, null))))
+                .isInstanceOf(PoisonMessageException.class).hasMessageContaining("expired_at");
     }
 
     @Test

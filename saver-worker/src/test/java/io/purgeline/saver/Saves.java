@@ -9,7 +9,9 @@ import io.purgeline.contracts.SubtaskState;
 import io.purgeline.contracts.TaskCreated;
 import io.purgeline.contracts.TaskOptions;
 import io.purgeline.contracts.TaskType;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -24,9 +26,14 @@ final class Saves {
         return "t-" + UUID.randomUUID();
     }
 
+    /** A task due in an hour, so that no deadline sweep ends it while a test feeds its results. */
     static TaskCreated created(String taskId, String... nodes) {
+        return created(taskId, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS), nodes);
+    }
+
+    static TaskCreated created(String taskId, Instant deadline, String... nodes) {
         return new TaskCreated(taskId, "acme", TaskType.REFRESH, List.of("https://www.example.com/a.js"),
-                new TaskOptions(false, false, null, null), 5, Lane.FAST, ACCEPTED_AT, ACCEPTED_AT.plusSeconds(600),
+                new TaskOptions(false, false, null, null), 5, Lane.FAST, ACCEPTED_AT, deadline,
                 Arrays.stream(nodes).map(n -> new SubtaskRef(taskId + "@" + n, n, 2)).toList());
     }
 

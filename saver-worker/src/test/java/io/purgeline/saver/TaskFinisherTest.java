@@ -35,10 +35,11 @@ class TaskFinisherTest {
 
     @BeforeAll
     static void wire() {
-        store = new JdbiTaskStore(ns.database().jdbi(), codec, Clock.systemUTC());
+        store = new JdbiTaskStore(ns.database().jdbi(), codec, Clock.systemUTC(),
+                new ExpiryReasons(ns.redis(), ns.keys()));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         TaskFinisher finisher = new TaskFinisher(store, ns.redis(), ns.keys(), ns.publisher(), ns.topology(),
-                meters.counter("events"));
+                meters.counter("events"), meters.counter("expired"));
         handler = new SaveHandler(store, finisher, meters.counter("applied"));
         events = ns.tap(ns.topology().eventsExchange(), "#");
     }
@@ -54,7 +55,7 @@ class TaskFinisherTest {
         TaskCreated creation = created(task, "e1", "e2");
         SubtaskOutcomes results = outcomes(task, done(task, "e1"), done(task, "e2"));
         // The first delivery committed, then the process died before Redis and the event.
-        store.apply(List.of(creation), List.of(results));
+        store.apply(List.of(creation), List.of(results), List.of());
         assertThat(eventSent(task)).isFalse();
 
         handler.handle(List.of(new Save.Created(creation), new Save.Outcomes(results)));

@@ -16,7 +16,13 @@ class TaskStateTest {
     void aTaskCompletesOnlyWhenEveryNodeSucceeded() {
         assertThat(TaskState.RUNNING.after(3, 3, 0, 0)).isEqualTo(TaskState.COMPLETED);
         assertThat(TaskState.RUNNING.after(3, 2, 1, 0)).isEqualTo(TaskState.FAILED);
-        assertThat(TaskState.RUNNING.after(3, 2, 0, 1)).isEqualTo(TaskState.FAILED);
+    }
+
+    @Test
+    void aTaskWithANodeOutOfTimeEndsExpiredEvenIfOthersFailed() {
+        assertThat(TaskState.RUNNING.after(3, 2, 0, 1)).isEqualTo(TaskState.EXPIRED);
+        assertThat(TaskState.RUNNING.after(3, 1, 1, 1)).isEqualTo(TaskState.EXPIRED);
+        assertThat(TaskState.RUNNING.after(3, 1, 0, 1)).as("one node still open").isEqualTo(TaskState.RUNNING);
     }
 
     @Test

@@ -11,9 +11,11 @@ import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.FailedNode;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.TaskCreated;
+import io.purgeline.contracts.TaskExpiry;
 import io.purgeline.testkit.TestNamespace;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -150,12 +152,85 @@ class TaskStoreTest {
         assertThat((String) subtaskRows(task).get(0).get("last_error")).hasSize(JdbiTaskStore.MAX_ERROR);
     }
 
+    @Test
+    void anExpiryEndsEveryOpenSubtaskWithTheReasonItsNodeGaveNoResult() {
+        String task = newTaskId();
+        ns.redis().hset(ns.keys().offlineNodes(), "down", "1772600400000|connect timed out");
+        apply(T0, List.of(created(task, "e1", "down", "late")), List.of(outcomes(task, done(task, "e1"))));
+        Map<String, Object> doneBefore = subtaskRow(task, "e1");
+        Instant deadlinePassedAt = T0.plusSeconds(30);
+
+        List<TaskRow> rows = store(T0.plusSeconds(31)).apply(List.of(), List.of(),
+                List.of(new TaskExpiry(task, deadlinePassedAt)));
+
+        assertThat(rows).singleElement().satisfies(t -> {
+            assertThat(t.state()).isEqualTo(TaskState.EXPIRED);
+            assertThat(List.of(t.total(), t.done(), t.failed(), t.expired())).containsExactly(3, 1, 0, 2);
+            assertThat(t.finishedAt()).isEqualTo(T0.plusSeconds(31));
+        });
+        assertThat(subtaskRow(task, "e1")).isEqualTo(doneBefore);
+        assertThat(subtaskRow(task, "down")).containsEntry("state", "expired")
+                .containsEntry("last_error", "node offline since 2026-03-04T05:00:00Z: connect timed out");
+        LocalDateTime expiredAt = ns.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT finished_at FROM subtasks WHERE subtask_id = :s").bind("s", task + "@down")
+                .mapTo(LocalDateTime.class).one());
+        assertThat(expiredAt).isEqualTo(LocalDateTime.ofInstant(deadlinePassedAt, ZoneOffset.UTC));
+        assertThat(subtaskRow(task, "late")).containsEntry("state", "expired")
+                .containsEntry("last_error", "no result before the task's deadline");
+        assertThat(store(T0).failedNodes(List.of(task))).containsExactly(Map.entry(task, List.of(
+                new FailedNode("down", "node offline since 2026-03-04T05:00:00Z: connect timed out"),
+                new FailedNode("late", "no result before the task's deadline"))));
+    }
+
+    @Test
+    void aResultArrivingAfterTheExpiryChangesNothing() {
+        String task = newTaskId();
+        apply(T0, List.of(created(task, "e1")), List.of());
+        store(T0.plusSeconds(1)).apply(List.of(), List.of(), List.of(new TaskExpiry(task, T0.plusSeconds(1))));
+        Map<String, Object> taskBefore = taskRow(task);
+        List<Map<String, Object>> subtasksBefore = subtaskRows(task);
+
+        apply(T0.plusSeconds(2), List.of(), List.of(outcomes(task, done(task, "e1"))));
+
+        assertThat(taskRow(task)).isEqualTo(taskBefore).containsEntry("state", "expired");
+        assertThat(subtaskRows(task)).isEqualTo(subtasksBefore);
+    }
+
+    @Test
+    void anExpiryOfAFinishedTaskChangesNothing() {
+        String task = newTaskId();
+        apply(T0, List.of(created(task, "e1")), List.of(outcomes(task, done(task, "e1"))));
+        Map<String, Object> finished = taskRow(task);
+
+        store(T0.plusSeconds(9)).apply(List.of(), List.of(), List.of(new TaskExpiry(task, T0.plusSeconds(9))));
+
+        assertThat(taskRow(task)).isEqualTo(finished).containsEntry("state", "completed");
+        assertThat(subtaskStates(task)).containsExactly("done");
+    }
+
+    @Test
+    void overdueTasksAreTheOpenOnesWhoseDeadlinePassed() {
+        Instant now = Instant.parse("2027-01-01T00:00:00Z");
+        String overdue = newTaskId();
+        String running = newTaskId();
+        String notYet = newTaskId();
+        String finished = newTaskId();
+        apply(T0, List.of(created(overdue, now.minusSeconds(1), "e1"), created(running, now, "e1", "e2"),
+                created(notYet, now.plusMillis(1), "e1"), created(finished, now.minusSeconds(1), "e1")),
+                List.of(outcomes(running, done(running, "e1")), outcomes(finished, done(finished, "e1"))));
+
+        assertThat(store(T0).overdue(now, DeadlineSweeper.LIMIT)).contains(overdue, running)
+                .doesNotContain(notYet, finished);
+        assertThat(store(T0).overdue(now, 1)).hasSize(1);
+    }
+
     private static List<TaskRow> apply(Instant at, List<TaskCreated> created, List<SubtaskOutcomes> outcomes) {
-        return store(at).apply(created, outcomes);
+        return store(at).apply(created, outcomes, List.of());
     }
 
     private static TaskStore store(Instant at) {
-        return new JdbiTaskStore(ns.database().jdbi(), Codec.standard(), Clock.fixed(at, ZoneOffset.UTC));
+        return new JdbiTaskStore(ns.database().jdbi(), Codec.standard(), Clock.fixed(at, ZoneOffset.UTC),
+                new ExpiryReasons(ns.redis(), ns.keys()));
     }
 
     private static Map<String, Object> taskRow(String task) {
@@ -166,6 +241,11 @@ class TaskStoreTest {
     private static List<Map<String, Object>> subtaskRows(String task) {
         return ns.database().jdbi().withHandle(h -> h.createQuery(
                 "SELECT * FROM subtasks WHERE task_id = :t ORDER BY subtask_id").bind("t", task).mapToMap().list());
+    }
+
+    private static Map<String, Object> subtaskRow(String task, String node) {
+        return ns.database().jdbi().withHandle(h -> h.createQuery("SELECT * FROM subtasks WHERE subtask_id = :s")
+                .bind("s", task + "@" + node).mapToMap().one());
     }
 
     private static List<String> subtaskStates(String task) {
