@@ -28,6 +28,8 @@ public final class AlertLog {
         }
         if (Alert.CRITICAL.equals(alert.severity())) {
             log.error("{}", alert.message(), entries(fields));
+        } else if (Alert.INFO.equals(alert.severity())) {
+            log.info("{}", alert.message(), entries(fields));
         } else {
             log.warn("{}", alert.message(), entries(fields));
         }

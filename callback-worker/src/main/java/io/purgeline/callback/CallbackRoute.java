@@ -9,6 +9,7 @@ import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.BrokerException;
+import io.purgeline.runtime.InflightDeliveries;
 import io.purgeline.runtime.Outgoing;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.Topology;
@@ -20,32 +21,40 @@ import io.purgeline.service.Route;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * {@code POST /v1/agent/callback}: checks an agent's results, refuses the whole callback if any result carries a
  * token we did not issue, and publishes the rest as saves (one per task, confirmed) before answering 200. Until the
- * broker confirms, the agent gets 503 and keeps the results to send again, so nothing accepted is lost.
+ * broker confirms, the agent gets 503 and keeps the results to send again, so nothing accepted is lost. Once saved,
+ * the subtasks are no longer in flight: their timers are removed, so the in-flight sweeper does not send them again.
  *
  * <p>The request's own {@code Accesskey}/{@code Timestamp}/{@code Token} headers are not verified yet (that comes with
  * per-node keys); the callback tokens already keep forged results out.
  */
 final class CallbackRoute implements Route {
+    private static final Logger log = LoggerFactory.getLogger(CallbackRoute.class);
+
     private final Codec codec;
     private final AgentKeys keys;
     private final Publisher publisher;
     private final Topology topology;
     private final Alerts alerts;
+    private final InflightDeliveries inflight;
     private final Clock clock;
     private final Counter accepted;
     private final Counter forged;
 
-    CallbackRoute(Codec codec, AgentKeys keys, Publisher publisher, Topology topology, Alerts alerts, Clock clock,
-            Counter accepted, Counter forged) {
+    CallbackRoute(Codec codec, AgentKeys keys, Publisher publisher, Topology topology, Alerts alerts,
+            InflightDeliveries inflight, Clock clock, Counter accepted, Counter forged) {
         this.codec = codec;
         this.keys = keys;
         this.publisher = publisher;
         this.topology = topology;
         this.alerts = alerts;
+        this.inflight = inflight;
         this.clock = clock;
         this.accepted = accepted;
         this.forged = forged;
@@ -65,7 +74,18 @@ final class CallbackRoute implements Route {
                             + e.getMessage());
         }
         accepted.increment(callback.results().size());
+        settle(callback);
         return HttpReply.json(200, Map.of("accepted", callback.results().size()));
+    }
+
+    /** A timer left behind only costs a redundant delivery later, which the agent and the saver shrug off. */
+    private void settle(AgentCallback callback) {
+        try {
+            inflight.settle(callback.results().stream().map(SubtaskResult::subtaskId).toList());
+        } catch (JedisException e) {
+            log.warn("results of node {} saved, but their in-flight timers were not removed (Redis: {}); the sweeper"
+                    + " will send those subtasks once more", callback.nodeId(), e.getMessage());
+        }
     }
 
     private void refuseForged(AgentCallback callback, String remoteAddr) {

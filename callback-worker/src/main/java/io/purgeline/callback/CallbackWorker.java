@@ -4,6 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Broker;
+import io.purgeline.runtime.DeadLetters;
+import io.purgeline.runtime.InflightDeliveries;
+import io.purgeline.runtime.OfflineNodes;
+import io.purgeline.runtime.ParkedWorkReplayer;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.Redis;
@@ -18,10 +22,15 @@ import io.purgeline.service.Probes;
 import io.purgeline.service.WebServer;
 import java.time.Clock;
 import java.util.Map;
+import java.util.UUID;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** Wires callback-worker: agents' result callbacks become saves, their heartbeats node liveness in Redis. */
+/**
+ * Wires callback-worker: agents' result callbacks become saves (and settle the subtasks' in-flight timers), their
+ * heartbeats node liveness in Redis, and the heartbeat of an offline node brings it back with its parked work.
+ * Closing stops HTTP first, then finishes queued replays, then closes the broker and Redis.
+ */
 public final class CallbackWorker implements AutoCloseable {
     public static final String NAME = "callback-worker";
     /** Default HTTP port of callback-worker (the agents' {@code callback_api} points here). */
@@ -48,20 +57,29 @@ public final class CallbackWorker implements AutoCloseable {
             broker.declare(topology);
             Publisher publisher = new Publisher(broker, config.codec());
             Alerts alerts = new Alerts(publisher, topology, NAME);
+            RedisKeys redisKeys = RedisKeys.of(config);
+            OfflineNodes offline = new OfflineNodes(redis, redisKeys, config.codec());
+            ComebackReplays replays = lifecycle.own("comeback replays", ComebackReplays.start(
+                    new ParkedWorkReplayer(redis, redisKeys, offline, publisher, topology,
+                            new DeadLetters(publisher, topology, alerts), config.codec(),
+                            NAME + "/" + UUID.randomUUID())));
             Counter results = metrics.counter("purgeline_callback_results_total");
             Counter forged = metrics.counter("purgeline_callback_forged_total");
             Counter heartbeats = metrics.counter("purgeline_agent_heartbeats_total");
+            Counter cameBack = metrics.counter("purgeline_callback_nodes_back_total");
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
                     .route("POST", "/v1/agent/callback", new CallbackRoute(config.codec(), keys, publisher,
-                            topology, alerts, clock, results, forged))
-                    .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), redis,
-                            RedisKeys.of(config), clock, heartbeats));
+                            topology, alerts, new InflightDeliveries(redis, redisKeys, config.codec()), clock,
+                            results, forged))
+                    .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline, alerts,
+                            replays, clock, heartbeats, cameBack));
             WebServer http = lifecycle.own("http", Probes.install(routes,
                     () -> broker.isConnected() && redisAnswers(redis), metrics,
                     () -> Map.of(
                             "results_accepted", (long) results.count(),
                             "forged_refused", (long) forged.count(),
-                            "heartbeats", (long) heartbeats.count())).start());
+                            "heartbeats", (long) heartbeats.count(),
+                            "nodes_back_online", (long) cameBack.count())).start());
             return new CallbackWorker(lifecycle, http);
         } catch (Exception | Error e) {
             lifecycle.close();

@@ -1,32 +1,43 @@
 package io.purgeline.callback;
 
-import io.purgeline.contracts.Ids;
+import io.purgeline.contracts.Alert;
 import io.micrometer.core.instrument.Counter;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.Heartbeat;
-import io.purgeline.runtime.RedisKeys;
+import io.purgeline.contracts.Ids;
+import io.purgeline.runtime.Alerts;
+import io.purgeline.runtime.OfflineNodes;
 import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
 import io.purgeline.service.HttpReply;
 import io.purgeline.service.Route;
 import java.time.Clock;
-import redis.clients.jedis.RedisClient;
+import java.util.Map;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** {@code POST /v1/agent/heartbeat}: records when each node was last heard from (node id → epoch millis). */
+/**
+ * {@code POST /v1/agent/heartbeat}: records when each node was last heard from (node id → epoch millis) and, if the
+ * node was offline, brings it back in the same Redis script: online again, its parked work moved for replay. The
+ * replay itself runs off the request thread; the transition is alerted once.
+ */
 final class HeartbeatRoute implements Route {
     private final Codec codec;
-    private final RedisClient redis;
-    private final RedisKeys keys;
+    private final OfflineNodes offline;
+    private final Alerts alerts;
+    private final ComebackReplays replays;
     private final Clock clock;
     private final Counter received;
+    private final Counter cameBack;
 
-    HeartbeatRoute(Codec codec, RedisClient redis, RedisKeys keys, Clock clock, Counter received) {
+    HeartbeatRoute(Codec codec, OfflineNodes offline, Alerts alerts, ComebackReplays replays, Clock clock,
+            Counter received, Counter cameBack) {
         this.codec = codec;
-        this.redis = redis;
-        this.keys = keys;
+        this.offline = offline;
+        this.alerts = alerts;
+        this.replays = replays;
         this.clock = clock;
         this.received = received;
+        this.cameBack = cameBack;
     }
 
     @Override
@@ -36,12 +47,25 @@ final class HeartbeatRoute implements Route {
             throw HttpError.badRequest("node_id is missing or not a valid node id (" + Ids.NODE_ID + "): '"
                     + heartbeat.nodeId() + "'");
         }
+        long now = clock.millis();
+        OfflineNodes.Comeback back;
         try {
-            redis.hset(keys.nodeHeartbeats(), heartbeat.nodeId(), Long.toString(clock.millis()));
+            back = offline.heartbeat(heartbeat.nodeId(), now);
         } catch (JedisException e) {
             throw new HttpError(503, "unavailable", "heartbeat not recorded, Redis is unreachable: " + e.getMessage());
         }
         received.increment();
+        if (back.wasOffline() != null) {
+            cameBack.increment();
+            alerts.raise(Alert.INFO, OfflineNodes.CAME_BACK, "node " + back.nodeId() + " heartbeats again"
+                            + " after " + (now - back.wasOffline().sinceMillis()) + " ms offline ("
+                            + back.wasOffline().reason() + "); " + back.replaying() + " parked deliveries are put back",
+                    null, back.nodeId(), Map.of("parked", Long.toString(back.replaying()),
+                            "offline_reason", back.wasOffline().reason()));
+        }
+        if (back.replaying() > 0) {
+            replays.submit(back.nodeId());
+        }
         return HttpReply.noContent();
     }
 }

@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purgeline.contracts.AgentCallback;
 import io.purgeline.contracts.Alert;
+import io.purgeline.contracts.Assignment;
 import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.ItemResult;
+import io.purgeline.contracts.Lane;
 import io.purgeline.contracts.Signatures;
 import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.contracts.SubtaskState;
+import io.purgeline.contracts.TaskOptions;
+import io.purgeline.contracts.TaskType;
+import io.purgeline.runtime.InflightDeliveries;
 import io.purgeline.testkit.Tap;
 import io.purgeline.testkit.TestNamespace;
 import java.net.URI;
@@ -103,6 +109,25 @@ class AgentCallbackTest {
             assertThat(o.error()).isNull();
             assertThat(o.attempts()).isZero();
         });
+    }
+
+    @Test
+    void aSavedResultEndsItsSubtaskInFlightTimer() throws Exception {
+        String task = newTaskId();
+        String subtask = task + "@edge-8";
+        InflightDeliveries inflight = new InflightDeliveries(ns.redis(), ns.keys(), codec);
+        inflight.record(List.of(new DispatchMessage(task, "customer-1", TaskType.REFRESH,
+                List.of("https://a.example/1"), TaskOptions.NONE, 5, Lane.FAST, Instant.now().plusSeconds(600),
+                List.of(new Assignment(subtask, "edge-8", "127.0.0.1:1", 1)))), System.currentTimeMillis() + 30_000);
+        assertThat(inflight.dueMillis(subtask)).isNotNull();
+
+        HttpResponse<String> reply = post("/v1/agent/callback", json(new AgentCallback("edge-8", List.of(
+                result(task, "edge-8", SubtaskState.DONE, List.of(), null, Instant.now())))), null);
+
+        assertThat(reply.statusCode()).isEqualTo(200);
+        assertThat(takeSaves(1).get(0).properties().getCorrelationId()).isEqualTo(task);
+        assertThat(inflight.dueMillis(subtask)).isNull();
+        assertThat(ns.redis().hget(ns.keys().inflightDeliveries(), subtask)).isNull();
     }
 
     @Test

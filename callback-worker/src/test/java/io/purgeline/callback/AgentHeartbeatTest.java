@@ -1,15 +1,28 @@
 package io.purgeline.callback;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.purgeline.contracts.Alert;
+import io.purgeline.contracts.Assignment;
+import io.purgeline.contracts.DispatchMessage;
+import io.purgeline.contracts.Lane;
+import io.purgeline.contracts.TaskOptions;
+import io.purgeline.contracts.TaskType;
+import io.purgeline.runtime.OfflineNodes;
 import io.purgeline.service.Env;
+import io.purgeline.testkit.Tap;
 import io.purgeline.testkit.TestNamespace;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,11 +61,49 @@ class AgentHeartbeatTest {
     }
 
     @Test
+    void aHeartbeatFromAnOfflineNodeBringsItOnlineAndPutsItsParkedWorkBackInBulk() throws Exception {
+        OfflineNodes offline = new OfflineNodes(ns.redis(), ns.keys(), ns.config().codec());
+        String node = "edge-back";
+        offline.markOffline(node, "connection refused", System.currentTimeMillis() - 60_000);
+        int parked = 700; // more than one confirmed batch of the replayer
+        List<DispatchMessage> work = IntStream.range(0, parked).mapToObj(i -> delivery("task-" + i, node)).toList();
+        assertThat(offline.park(work)).containsOnly(true);
+        String lane = ns.topology().laneQueue(Lane.SLOW);
+
+        try (Tap alerts = ns.tap(ns.topology().alertsExchange(), "#")) {
+            HttpResponse<String> reply = post("{\"node_id\":\"" + node + "\",\"version\":\"1.0\"}");
+
+            assertThat(reply.statusCode()).isEqualTo(204);
+            assertThat(offline.offline()).doesNotContainKey(node);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ns.depth(lane) == parked);
+            await().atMost(Duration.ofSeconds(5)).until(() -> offline.replayingNodes().isEmpty());
+            assertThat(offline.parked(node)).isEmpty();
+            assertThat(offline.replaying(node, 10)).isEmpty();
+            Alert alert = alerts.await(Alert.INFO + ".node_online", Alert.class, a -> node.equals(a.nodeId()),
+                    Duration.ofSeconds(5));
+            assertThat(alert.message()).contains("connection refused").contains(parked + " parked deliveries");
+
+            post("{\"node_id\":\"" + node + "\",\"version\":\"1.0\"}");
+            assertThat(ns.depth(lane)).as("a second heartbeat has nothing to put back").isEqualTo(parked);
+            assertThat(alerts.seen()).filteredOn(seen -> seen.routingKey().endsWith(".node_online")).hasSize(1);
+        }
+        List<Tap.Seen> replayed = ns.take(List.of(lane), parked, Duration.ofSeconds(10));
+        assertThat(replayed).extracting(seen -> seen.as(ns.config().codec(), DispatchMessage.class).taskId())
+                .containsExactlyInAnyOrderElementsOf(work.stream().map(DispatchMessage::taskId).toList());
+    }
+
+    @Test
     void aHeartbeatWithoutNodeIdIsRefusedWith400() throws Exception {
         HttpResponse<String> reply = post("{\"version\":\"1.0\"}");
 
         assertThat(reply.statusCode()).isEqualTo(400);
         assertThat(reply.body()).contains("node_id");
+    }
+
+    private static DispatchMessage delivery(String taskId, String node) {
+        return new DispatchMessage(taskId, "customer-1", TaskType.REFRESH_DIR, List.of("https://www.example.com/s/"),
+                TaskOptions.NONE, 3, Lane.SLOW, Instant.now().plusSeconds(600),
+                List.of(new Assignment(taskId + "@" + node, node, "127.0.0.1:1", 1)));
     }
 
     private static HttpResponse<String> post(String body) throws Exception {

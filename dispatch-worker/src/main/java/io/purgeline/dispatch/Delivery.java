@@ -27,6 +27,11 @@ public record Delivery(Assignment assignment, Integer httpCode, String failure, 
         return failure == null;
     }
 
+    /** No answer at all: refused, timed out or cut off before the agent said anything. The node may be down. */
+    public boolean unanswered() {
+        return failure != null && httpCode == null && retryable;
+    }
+
     /** The sentence recorded for a node given up on, e.g. "agent at 10.0.0.7:8090 unreachable after 3 attempts: …". */
     public String finalReason() {
         int n = assignment.attempt();

@@ -8,10 +8,15 @@ import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
 import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Inbound;
+import io.purgeline.runtime.InflightDeliveries;
 import io.purgeline.runtime.PoisonMessageException;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.QueueConsumer;
+import io.purgeline.runtime.StoredDeliveries;
+import io.purgeline.runtime.Topology;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -19,9 +24,11 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Handles one lane message: sends every node its batch, then publishes retries for the nodes that did not accept
- * and FAILED outcomes for the nodes out of attempts, all confirmed, before returning (the consumer acks on return).
- * A crash before that redelivers the message, so no node's work is lost; at worst a node gets a batch twice.
+ * Handles one lane message: expires it if its task's deadline has passed, parks the nodes that are offline, records
+ * the rest as in flight and sends every node its batch, then parks nodes that did not answer, publishes retries for
+ * the other failures and FAILED outcomes (and dead letters) for nodes out of attempts, all confirmed, before returning
+ * (the consumer acks on return). A crash before that redelivers the message, so no node's work is lost; at worst a
+ * node gets a batch twice.
  */
 public final class DispatchHandler implements QueueConsumer.Handler<DispatchMessage> {
     private static final Logger log = LoggerFactory.getLogger(DispatchHandler.class);
@@ -29,25 +36,39 @@ public final class DispatchHandler implements QueueConsumer.Handler<DispatchMess
     private final Lane lane;
     private final AgentClient agents;
     private final RetryPolicy retries;
+    private final OfflineParking parking;
+    private final InflightDeliveries inflight;
+    private final Duration resultDue;
     private final Publisher publisher;
+    private final Topology topology;
     private final Alerts alerts;
     private final Clock clock;
     private final Counter accepted;
     private final Counter failed;
     private final Counter givenUp;
+    private final Counter expired;
 
-    /** @param lane the lane whose queue this handler consumes; retries expire back into it */
-    public DispatchHandler(Lane lane, AgentClient agents, RetryPolicy retries, Publisher publisher, Alerts alerts,
+    /**
+     * @param lane      the lane whose queue this handler consumes; retries expire back into it
+     * @param resultDue how long after a send its result may take: the agent's answer time plus the in-flight timeout
+     */
+    public DispatchHandler(Lane lane, AgentClient agents, RetryPolicy retries, OfflineParking parking,
+            InflightDeliveries inflight, Duration resultDue, Publisher publisher, Topology topology, Alerts alerts,
             Clock clock, MeterRegistry metrics) {
         this.lane = lane;
         this.agents = agents;
         this.retries = retries;
+        this.parking = parking;
+        this.inflight = inflight;
+        this.resultDue = resultDue;
         this.publisher = publisher;
+        this.topology = topology;
         this.alerts = alerts;
         this.clock = clock;
         this.accepted = metrics.counter("purgeline_dispatch_deliveries_total", "lane", lane.wire(), "result", "accepted");
         this.failed = metrics.counter("purgeline_dispatch_deliveries_total", "lane", lane.wire(), "result", "failed");
         this.givenUp = metrics.counter("purgeline_dispatch_nodes_failed_total", "lane", lane.wire());
+        this.expired = metrics.counter("purgeline_dispatch_nodes_expired_total", "lane", lane.wire());
     }
 
     @Override
@@ -55,29 +76,60 @@ public final class DispatchHandler implements QueueConsumer.Handler<DispatchMess
         validate(message);
         MDC.put("task_id", message.taskId());
         try {
-            List<Delivery> deliveries = agents.deliver(message);
-            List<Delivery> failures = deliveries.stream().filter(d -> !d.ok()).toList();
-            accepted.increment(deliveries.size() - failures.size());
-            failed.increment(failures.size());
-            if (failures.isEmpty()) {
+            Instant now = clock.instant();
+            if (message.deadlineAt() != null && !now.isBefore(message.deadlineAt())) {
+                expire(message, now);
                 return;
             }
-            RetryPolicy.Plan plan = retries.plan(message, lane, failures, clock.instant());
-            publisher.publish(plan.messages());
-            log.info("task {}: {} of {} node(s) did not accept their batch; {} will be retried, {} recorded failed",
-                    message.taskId(), failures.size(), deliveries.size(), failures.size() - plan.givenUp().size(),
-                    plan.givenUp().size());
-            for (Delivery d : plan.givenUp()) {
-                givenUp.increment();
-                alerts.raise(Alert.WARNING, "node_unreachable", "task " + message.taskId() + " on node "
-                                + d.assignment().nodeId() + ": " + d.finalReason(), message.taskId(),
-                        d.assignment().nodeId(), Map.of("subtask_id", d.assignment().subtaskId(),
-                                "address", String.valueOf(d.assignment().address()),
-                                "attempts", Integer.toString(d.assignment().attempt())));
+            List<Assignment> toSend = parking.parkForOfflineNodes(message);
+            if (toSend.isEmpty()) {
+                return;
             }
+            send(message.withAssignments(toSend));
         } finally {
             MDC.remove("task_id");
         }
+    }
+
+    private void send(DispatchMessage message) {
+        // Recorded before sending, not after: a quick agent's callback must find the entry to settle, or the sweeper
+        // would later send a finished subtask again.
+        List<DispatchMessage> each = message.assignments().stream().map(a -> StoredDeliveries.of(message, a)).toList();
+        long due = clock.millis() + resultDue.toMillis();
+        inflight.record(each, due);
+        List<Delivery> deliveries = agents.deliver(message);
+        List<Delivery> failures = deliveries.stream().filter(d -> !d.ok()).toList();
+        accepted.increment(deliveries.size() - failures.size());
+        failed.increment(failures.size());
+        if (failures.isEmpty()) {
+            return;
+        }
+        inflight.removeIfUnchanged(failures.stream()
+                .map(d -> new InflightDeliveries.Due(d.assignment().subtaskId(), due, null)).toList());
+        List<Delivery> left = parking.parkUnanswered(message, failures);
+        RetryPolicy.Plan plan = retries.plan(message, lane, left, clock.instant());
+        publisher.publish(plan.messages());
+        log.info("task {}: {} of {} node(s) did not accept their batch; {} parked (node offline), {} will be retried,"
+                        + " {} recorded failed", message.taskId(), failures.size(), deliveries.size(),
+                failures.size() - left.size(), left.size() - plan.givenUp().size(), plan.givenUp().size());
+        for (Delivery d : plan.givenUp()) {
+            givenUp.increment();
+            alerts.raise(Alert.WARNING, d.unanswered() ? "node_unreachable" : "delivery_failed", "task "
+                            + message.taskId() + " on node " + d.assignment().nodeId() + ": " + d.finalReason()
+                            + "; the delivery is parked in " + topology.deadQueue(Topology.Area.DISPATCH),
+                    message.taskId(), d.assignment().nodeId(), Map.of("subtask_id", d.assignment().subtaskId(),
+                            "address", String.valueOf(d.assignment().address()),
+                            "attempts", Integer.toString(d.assignment().attempt())));
+        }
+    }
+
+    /** Past the deadline, sending cannot help the task any more: its nodes are recorded expired, unsent. */
+    private void expire(DispatchMessage message, Instant now) {
+        publisher.publish(OutcomeSaves.save(topology, message.taskId(), message.assignments().stream()
+                .map(a -> OutcomeSaves.expired(a, now)).toList()));
+        expired.increment(message.assignments().size());
+        log.info("task {}: deadline {} passed, {} node(s) recorded expired without sending", message.taskId(),
+                message.deadlineAt(), message.assignments().size());
     }
 
     /** A message that cannot be dispatched as it is will never be: it is poison, parked with the reason. */

@@ -15,8 +15,16 @@ import java.time.Duration;
  *                     4 per lane keep the agents busy without piling requests onto a slow node
  * @param prefetch     lane messages buffered per consumer: enough to keep handlers fed, few enough that another
  *                     dispatch instance gets a share of a burst
+ * @param inflightTimeout how long after an agent accepted a delivery its result may take before the delivery is sent
+ *                     again; 30 s is several times what a batch of cache purges takes, so only a lost batch or a
+ *                     crashed agent hits it
+ * @param heartbeatTimeout a node not heard from for this long is offline; 15 s is three missed heartbeats of an agent
+ *                     (5 s apart), so one lost heartbeat does not park a node's work
+ * @param sweepInterval how often the singletons (node watchdog, catch-up, in-flight sweeper) run; it bounds how late
+ *                     a timer fires and how long a returned node's leftovers wait
  */
-public record DispatchSettings(URI callbackApi, Duration agentTimeout, int concurrency, int prefetch) {
+public record DispatchSettings(URI callbackApi, Duration agentTimeout, int concurrency, int prefetch,
+        Duration inflightTimeout, Duration heartbeatTimeout, Duration sweepInterval) {
     public static DispatchSettings from(Env env) {
         String callback = env.str("PURGELINE_CALLBACK_API", "http://127.0.0.1:8081/v1/agent/callback");
         URI callbackApi;
@@ -30,14 +38,22 @@ public record DispatchSettings(URI callbackApi, Duration agentTimeout, int concu
             throw new IllegalArgumentException("PURGELINE_CALLBACK_API must be an http(s) URL with a host, got '"
                     + callback + "'");
         }
-        Duration timeout = env.millis("PURGELINE_AGENT_TIMEOUT_MS", Duration.ofSeconds(5));
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("PURGELINE_AGENT_TIMEOUT_MS must be more than 0");
-        }
+        Duration timeout = positive(env, "PURGELINE_AGENT_TIMEOUT_MS", Duration.ofSeconds(5));
         int concurrency = env.integer("PURGELINE_DISPATCH_CONCURRENCY", 4);
         if (concurrency < 1) {
             throw new IllegalArgumentException("PURGELINE_DISPATCH_CONCURRENCY must be at least 1, got " + concurrency);
         }
-        return new DispatchSettings(callbackApi, timeout, concurrency, 20);
+        return new DispatchSettings(callbackApi, timeout, concurrency, 20,
+                positive(env, "PURGELINE_INFLIGHT_TIMEOUT_MS", Duration.ofSeconds(30)),
+                positive(env, "PURGELINE_NODE_HEARTBEAT_TIMEOUT_MS", Duration.ofSeconds(15)),
+                positive(env, "PURGELINE_SWEEP_INTERVAL_MS", Duration.ofSeconds(1)));
+    }
+
+    private static Duration positive(Env env, String name, Duration def) {
+        Duration d = env.millis(name, def);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be more than 0, got " + d.toMillis());
+        }
+        return d;
     }
 }

@@ -1,14 +1,21 @@
 package io.purgeline.dispatch;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
 import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.DeadLetters;
+import io.purgeline.runtime.InflightDeliveries;
+import io.purgeline.runtime.OfflineNodes;
+import io.purgeline.runtime.ParkedWorkReplayer;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
+import io.purgeline.runtime.Redis;
+import io.purgeline.runtime.RedisKeys;
+import io.purgeline.runtime.Singleton;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.AgentKeys;
 import io.purgeline.service.Env;
@@ -19,20 +26,29 @@ import io.purgeline.service.Probes;
 import io.purgeline.service.SignedPost;
 import io.purgeline.service.WebServer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.client.HttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Wires dispatch-worker: consumes the fast and slow lanes, sends each node its batch, retries per node through the
- * retry queues and records nodes out of attempts as failed. Closing stops the HTTP probes, then the consumers (which
- * finish and ack the messages in hand), then the agent client and the broker.
+ * Wires dispatch-worker: consumes the fast and slow lanes, sends each node its batch, parks work for offline nodes,
+ * retries per node through the retry queues and records nodes out of attempts as failed; runs the node watchdog,
+ * the offline catch-up and the in-flight sweeper as singletons. Closing stops the HTTP probes, then the singletons
+ * and the consumers (which finish and ack the messages in hand), then the agent client, the broker and Redis.
  */
 public final class DispatchWorker implements AutoCloseable {
     public static final String NAME = "dispatch-worker";
     public static final int DEFAULT_PORT = 8082;
+    private static final Logger log = LoggerFactory.getLogger(DispatchWorker.class);
 
     private final Lifecycle lifecycle;
     private final WebServer http;
@@ -47,14 +63,20 @@ public final class DispatchWorker implements AutoCloseable {
         DispatchSettings settings = DispatchSettings.from(env);
         AgentKeys keys = AgentKeys.from(env);
         Topology topology = Topology.of(config);
+        RedisKeys redisKeys = RedisKeys.of(config);
+        Clock clock = Clock.systemUTC();
+        String owner = NAME + "/" + UUID.randomUUID();
         Lifecycle lifecycle = new Lifecycle(NAME);
         try {
             PrometheusMeterRegistry metrics = Metrics.registry(NAME);
+            RedisClient redis = lifecycle.own("redis", Redis.connect(config.redis()));
             Broker broker = lifecycle.own("broker", Broker.connect(config.amqp(), NAME));
             broker.declare(topology);
             Publisher publisher = new Publisher(broker, config.codec());
             Alerts alerts = new Alerts(publisher, topology, NAME);
             DeadLetters dead = new DeadLetters(publisher, topology, alerts);
+            OfflineNodes offline = new OfflineNodes(redis, redisKeys, config.codec());
+            InflightDeliveries inflight = new InflightDeliveries(redis, redisKeys, config.codec());
             // Each lane handler has at most one request in flight per node, so this many connections per agent
             // means a busy node never makes a handler wait for a connection.
             HttpClient client = SignedPost.startClient(NAME, settings.concurrency() * Lane.values().length);
@@ -62,20 +84,39 @@ public final class DispatchWorker implements AutoCloseable {
             AgentClient agents = new AgentClient(client, config.codec(), keys, settings.callbackApi(),
                     settings.agentTimeout());
             RetryPolicy retries = new RetryPolicy(config, topology);
+            OfflineParking parking = new OfflineParking(offline, alerts, config.maxAttempts(), clock,
+                    metrics.counter("purgeline_dispatch_parked_total"));
+            Duration resultDue = settings.agentTimeout().plus(settings.inflightTimeout());
             List<QueueConsumer> consumers = new ArrayList<>();
             for (Lane lane : Lane.values()) {
-                DispatchHandler handler = new DispatchHandler(lane, agents, retries, publisher, alerts,
-                        Clock.systemUTC(), metrics);
+                DispatchHandler handler = new DispatchHandler(lane, agents, retries, parking, inflight, resultDue,
+                        publisher, topology, alerts, clock, metrics);
                 consumers.add(lifecycle.own(lane.wire() + " lane consumer", QueueConsumer.single(broker,
                         QueueConsumer.Spec.of(topology.laneQueue(lane), Topology.Area.DISPATCH)
                                 .concurrency(settings.concurrency())
                                 .prefetch(settings.prefetch()),
                         dead, in -> in.decode(config.codec(), DispatchMessage.class), handler)));
             }
+            ParkedWorkReplayer replayer = new ParkedWorkReplayer(redis, redisKeys, offline, publisher, topology, dead,
+                    config.codec(), owner);
+            lifecycle.own(NodeWatchdog.NAME, Singleton.start(redis, redisKeys, NodeWatchdog.NAME, owner,
+                    settings.sweepInterval(), new NodeWatchdog(offline, alerts, settings.heartbeatTimeout(), clock)));
+            lifecycle.own(CatchUp.NAME, Singleton.start(redis, redisKeys, CatchUp.NAME, owner,
+                    settings.sweepInterval(), new CatchUp(offline, replayer, alerts, settings.heartbeatTimeout(),
+                            clock)));
+            lifecycle.own(InflightSweeper.NAME, Singleton.start(redis, redisKeys, InflightSweeper.NAME, owner,
+                    settings.sweepInterval(), new InflightSweeper(inflight, publisher, topology, dead, alerts,
+                            config.codec(), redisKeys, config.maxAttempts(), settings.inflightTimeout(), clock,
+                            metrics.counter("purgeline_dispatch_redispatched_total"))));
+            Gauge.builder("purgeline_dispatch_nodes_offline", () -> fromRedis(offline::offlineCount))
+                    .register(metrics);
+            Gauge.builder("purgeline_dispatch_parked_deliveries", () -> fromRedis(offline::parkedCount))
+                    .register(metrics);
+            Gauge.builder("purgeline_dispatch_inflight", () -> fromRedis(inflight::count)).register(metrics);
             WebServer http = lifecycle.own("http", Probes.install(
                     WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT)),
                     () -> consumers.stream().allMatch(QueueConsumer::isRunning) && broker.isConnected(), metrics,
-                    () -> stats(metrics)).start());
+                    () -> stats(metrics, offline, inflight)).start());
             return new DispatchWorker(lifecycle, http);
         } catch (Exception | Error e) {
             lifecycle.close();
@@ -83,8 +124,8 @@ public final class DispatchWorker implements AutoCloseable {
         }
     }
 
-
-    private static Map<String, Object> stats(PrometheusMeterRegistry metrics) {
+    private static Map<String, Object> stats(PrometheusMeterRegistry metrics, OfflineNodes offline,
+            InflightDeliveries inflight) {
         Map<String, Object> stats = new LinkedHashMap<>();
         for (Lane lane : Lane.values()) {
             Map<String, Object> l = new LinkedHashMap<>();
@@ -92,9 +133,32 @@ public final class DispatchWorker implements AutoCloseable {
             l.put("failed", count(metrics, "purgeline_dispatch_deliveries_total", lane, "failed"));
             l.put("nodes_given_up", (long) metrics.counter("purgeline_dispatch_nodes_failed_total", "lane",
                     lane.wire()).count());
+            l.put("nodes_expired", (long) metrics.counter("purgeline_dispatch_nodes_expired_total", "lane",
+                    lane.wire()).count());
             stats.put(lane.wire(), l);
         }
+        stats.put("parked", (long) metrics.counter("purgeline_dispatch_parked_total").count());
+        stats.put("redispatched", (long) metrics.counter("purgeline_dispatch_redispatched_total").count());
+        stats.put("nodes_offline", statFromRedis(offline::offlineCount));
+        stats.put("parked_deliveries", statFromRedis(offline::parkedCount));
+        stats.put("inflight", statFromRedis(inflight::count));
         return stats;
+    }
+
+    /** A live gauge read from Redis; NaN while Redis does not answer, so that /metrics still does. */
+    private static double fromRedis(LongSupplier read) {
+        Object v = statFromRedis(read);
+        return v instanceof Long n ? n : Double.NaN;
+    }
+
+    /** A live figure read from Redis, or "unavailable" while Redis does not answer, so that /stats still does. */
+    private static Object statFromRedis(LongSupplier read) {
+        try {
+            return read.getAsLong();
+        } catch (JedisException e) {
+            log.debug("stats: Redis did not answer: {}", e.toString());
+            return "unavailable";
+        }
     }
 
     private static long count(PrometheusMeterRegistry metrics, String name, Lane lane, String result) {

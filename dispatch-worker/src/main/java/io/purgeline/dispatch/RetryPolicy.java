@@ -3,11 +3,9 @@ package io.purgeline.dispatch;
 import io.purgeline.contracts.Assignment;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
-import io.purgeline.contracts.SubtaskOutcome;
-import io.purgeline.contracts.SubtaskOutcomes;
-import io.purgeline.contracts.SubtaskState;
 import io.purgeline.runtime.Outgoing;
 import io.purgeline.runtime.PurgelineConfig;
+import io.purgeline.runtime.StoredDeliveries;
 import io.purgeline.runtime.Topology;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +17,8 @@ import java.util.TreeMap;
 /**
  * Decides, per node, what happens to batches the agents did not accept: another attempt after the configured backoff
  * (the message goes to the lane's retry queue carrying only those nodes, so healthy nodes are never sent twice), or,
- * once {@code maxAttempts} are used up, a FAILED outcome for the saver.
+ * once {@code maxAttempts} are used up, a FAILED outcome for the saver and the node's delivery parked in
+ * {@code dispatch.dead} with the reason, where an operator can inspect and replay it.
  */
 public final class RetryPolicy {
     private final PurgelineConfig config;
@@ -54,12 +53,16 @@ public final class RetryPolicy {
                     .correlationId(message.taskId()));
         });
         if (!givenUp.isEmpty()) {
-            List<SubtaskOutcome> outcomes = givenUp.stream().map(d -> new SubtaskOutcome(
-                    d.assignment().subtaskId(), d.assignment().nodeId(), SubtaskState.FAILED, d.assignment().attempt(),
-                    d.httpCode(), d.finalReason(), List.of(), null, now)).toList();
-            out.add(Outgoing.of(topology.savesExchange(), message.taskId(), SubtaskOutcomes.MESSAGE_TYPE,
-                            new SubtaskOutcomes(message.taskId(), outcomes))
-                    .correlationId(message.taskId()));
+            out.add(OutcomeSaves.save(topology, message.taskId(), givenUp.stream()
+                    .map(d -> OutcomeSaves.failed(d.assignment(), d.httpCode(), d.finalReason(), now)).toList()));
+            for (Delivery d : givenUp) {
+                out.add(Outgoing.of(topology.deadExchange(), Topology.Area.DISPATCH.key(),
+                                DispatchMessage.MESSAGE_TYPE, StoredDeliveries.of(message, d.assignment()))
+                        .priority(message.priority())
+                        .correlationId(message.taskId())
+                        .headers(Map.of(Topology.DEAD_REASON_HEADER, d.finalReason(),
+                                Topology.DEAD_SOURCE_HEADER, topology.laneQueue(lane))));
+            }
         }
         return new Plan(out, givenUp);
     }

@@ -3,7 +3,6 @@ package io.purgeline.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.GetResponse;
 import io.purgeline.contracts.AgentBatch;
 import io.purgeline.contracts.Alert;
 import io.purgeline.contracts.Assignment;
@@ -23,10 +22,10 @@ import io.purgeline.testkit.Tap;
 import io.purgeline.testkit.TestNamespace;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +40,7 @@ class DispatchWorkerTest {
     private static final String SECRET = "test-agent-secret";
     private static final String CALLBACK_API = "http://127.0.0.1:18081/v1/agent/callback";
 
+    private static final DeadLetterReader dead = new DeadLetterReader(ns);
     private DispatchWorker worker;
 
     @BeforeEach
@@ -93,7 +93,7 @@ class DispatchWorkerTest {
     }
 
     @Test
-    void anUnreachableNodeIsRetriedAloneThenRecordedFailedAndAlerted() throws Exception {
+    void aNodeNeverHeardFromThatRefusesConnectionsIsRetriedAloneThenRecordedFailedAndDeadLettered() throws Exception {
         int closedPort = FreePorts.any();
         try (FakeAgent healthy = FakeAgent.accepting();
                 Tap alerts = ns.tap(ns.topology().alertsExchange(), "#")) {
@@ -116,24 +116,83 @@ class DispatchWorkerTest {
             assertThat(alert.message()).contains("unreachable after 3 attempts");
             assertThat(alert.source()).isEqualTo(DispatchWorker.NAME);
 
+            DeadLetterReader.Letter letter = awaitDeadLetter("task-down");
+            assertThat(letter.reason()).isEqualTo(outcome.error());
+            assertThat(letter.message(ns).assignments()).extracting(Assignment::nodeId).containsExactly("edge-down");
+
+            assertThat(ns.redis().hexists(ns.keys().offlineNodes(), "edge-down"))
+                    .as("a node never heard from is not waited for as offline").isFalse();
             assertThat(healthy.received()).as("the healthy node is sent its batch once").hasSize(1);
             assertThat(retryQueueDepth(Lane.SLOW)).isZero();
         }
     }
 
     @Test
-    void aNodeAnsweringWithAnErrorIsRetriedAndRecordedWithTheAnswer() throws Exception {
-        try (FakeAgent busy = FakeAgent.start(r -> 503)) {
+    void aNodeAnsweringWithAnErrorUntilTheAttemptLimitIsRecordedFailedDeadLetteredAndAlerted() throws Exception {
+        try (FakeAgent busy = FakeAgent.start(r -> 500);
+                Tap alerts = ns.tap(ns.topology().alertsExchange(), "#")) {
             publish(message("task-busy", Lane.FAST, List.of(
                     new Assignment("task-busy@edge-busy", "edge-busy", busy.address(), 1))));
 
             SubtaskOutcome outcome = awaitSavedOutcome("task-busy", "task-busy@edge-busy");
-            assertThat(outcome.httpCode()).isEqualTo(503);
+            assertThat(outcome.state()).isEqualTo(SubtaskState.FAILED);
+            assertThat(outcome.httpCode()).isEqualTo(500);
             assertThat(outcome.error()).startsWith("agent at " + busy.address() + " refused the batch after 3 attempts:"
-                    + " answered 503");
+                    + " answered 500");
             assertThat(busy.received()).hasSize(3);
             assertThat(busy.received()).extracting(r -> r.batch().subtasks().get(0).subtaskId())
                     .containsOnly("task-busy@edge-busy");
+
+            DeadLetterReader.Letter letter = awaitDeadLetter("task-busy");
+            assertThat(letter.reason()).isEqualTo(outcome.error());
+            assertThat(letter.source()).isEqualTo(ns.topology().laneQueue(Lane.FAST));
+            assertThat(letter.type()).isEqualTo(DispatchMessage.MESSAGE_TYPE);
+            assertThat(letter.message(ns).assignments())
+                    .containsExactly(new Assignment("task-busy@edge-busy", "edge-busy", busy.address(), 3));
+
+            Alert alert = alerts.await("warning.delivery_failed", Alert.class,
+                    a -> "task-busy".equals(a.taskId()), Duration.ofSeconds(10));
+            assertThat(alert.message()).contains("answered 500").contains(ns.topology().deadQueue(Topology.Area.DISPATCH));
+            assertThat(ns.redis().zscore(ns.keys().inflight(), "task-busy@edge-busy"))
+                    .as("a refused delivery is not awaited as in flight").isNull();
+        }
+    }
+
+    @Test
+    void aMessagePastItsTaskDeadlineIsRecordedExpiredWithoutSendingAnything() throws Exception {
+        try (FakeAgent edge = FakeAgent.accepting()) {
+            DispatchMessage late = message("task-late", Lane.FAST, List.of(
+                    new Assignment("task-late@edge-1", "edge-1", edge.address(), 1),
+                    new Assignment("task-late@edge-2", "edge-2", edge.address(), 2)));
+            publish(new DispatchMessage(late.taskId(), late.apiId(), late.type(), late.targets(), late.options(),
+                    late.priority(), late.lane(), Instant.now().minusSeconds(1), late.assignments()));
+
+            SubtaskOutcome outcome = awaitSavedOutcome("task-late", "task-late@edge-2");
+            assertThat(outcome.state()).isEqualTo(SubtaskState.EXPIRED);
+            assertThat(outcome.error()).isEqualTo("deadline passed before the node could be reached");
+            assertThat(outcome.attempts()).as("the attempt the deadline prevented is not counted").isEqualTo(1);
+            worker.close();
+            assertThat(edge.received()).isEmpty();
+            assertThat(ns.depth(ns.topology().laneQueue(Lane.FAST))).isZero();
+        }
+    }
+
+    @Test
+    void anAcceptedDeliveryIsAwaitedInFlightWithTheDeliveryToSendAgain() throws Exception {
+        try (FakeAgent edge = FakeAgent.accepting()) {
+            long before = System.currentTimeMillis();
+            publish(message("task-wait", Lane.FAST, List.of(
+                    new Assignment("task-wait@edge-1", "edge-1", edge.address(), 1))));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> edge.received().size() == 1);
+            Double due = ns.redis().zscore(ns.keys().inflight(), "task-wait@edge-1");
+            assertThat(due).as("due after the agent's answer time and the in-flight timeout")
+                    .isBetween((double) before + 1000 + 30_000, (double) System.currentTimeMillis() + 1000 + 30_000);
+            DispatchMessage stored = ns.config().codec().fromJson(
+                    ns.redis().hget(ns.keys().inflightDeliveries(), "task-wait@edge-1"), DispatchMessage.class);
+            assertThat(stored.taskId()).isEqualTo("task-wait");
+            assertThat(stored.assignments())
+                    .containsExactly(new Assignment("task-wait@edge-1", "edge-1", edge.address(), 1));
         }
     }
 
@@ -142,17 +201,8 @@ class DispatchWorkerTest {
         ns.publisher().publish(Outgoing.of(ns.topology().dispatchExchange(), Lane.FAST.wire(),
                 DispatchMessage.MESSAGE_TYPE, Map.of("task_id", "task-poison", "type", "refresh")));
 
-        List<String> reasons = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            ns.broker().withChannel(ch -> {
-                GetResponse r = ch.basicGet(ns.topology().deadQueue(Topology.Area.DISPATCH), true);
-                if (r != null) {
-                    reasons.add(String.valueOf(r.getProps().getHeaders().get(Topology.DEAD_REASON_HEADER)));
-                }
-            });
-            return !reasons.isEmpty();
-        });
-        assertThat(reasons).singleElement().asString().contains("task-poison").contains("has no targets");
+        DeadLetterReader.Letter letter = awaitDeadLetter(null);
+        assertThat(letter.reason()).contains("task-poison").contains("has no targets");
     }
 
     private static DispatchMessage message(String taskId, Lane lane, List<Assignment> assignments) {
@@ -166,25 +216,22 @@ class DispatchWorkerTest {
                 DispatchMessage.MESSAGE_TYPE, m).priority(m.priority()).correlationId(m.taskId()));
     }
 
+    /** The dead letter of a task (null: of a message without correlation id, as a raw poison message has). */
+    private static DeadLetterReader.Letter awaitDeadLetter(String taskId) {
+        DeadLetterReader.Letter[] found = new DeadLetterReader.Letter[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            found[0] = dead.letters().stream().filter(l -> Objects.equals(taskId, l.correlationId()))
+                    .findFirst().orElse(null);
+            return found[0] != null;
+        });
+        return found[0];
+    }
+
     private static long retryQueueDepth(Lane lane) {
         return ns.config().retryDelays().stream().mapToLong(d -> ns.depth(ns.topology().retryQueue(lane, d))).sum();
     }
 
-    /** Waits for the subtask's saved outcome, checking the properties savers rely on: type, routing, correlation. */
     private static SubtaskOutcome awaitSavedOutcome(String taskId, String subtaskId) throws Exception {
-        try (SavesReader reader = SavesReader.open(ns)) {
-            await().atMost(Duration.ofSeconds(15)).until(() -> reader.saves().stream()
-                    .anyMatch(s -> taskId.equals(s.correlationId())));
-            List<SavesReader.Save> saves = reader.saves().stream()
-                    .filter(s -> taskId.equals(s.correlationId())).toList();
-            assertThat(saves).singleElement().satisfies(s -> {
-                assertThat(s.type()).isEqualTo(SubtaskOutcomes.MESSAGE_TYPE);
-                assertThat(s.routingKey()).isEqualTo(taskId);
-            });
-            SubtaskOutcomes outcomes = ns.config().codec().decode(saves.get(0).body(), saves.get(0).contentEncoding(),
-                    SubtaskOutcomes.class);
-            assertThat(outcomes.taskId()).isEqualTo(taskId);
-            return outcomes.outcomes().stream().filter(o -> o.subtaskId().equals(subtaskId)).findFirst().orElseThrow();
-        }
+        return SavesReader.awaitOutcome(ns, taskId, subtaskId, Duration.ofSeconds(15));
     }
 }

@@ -47,7 +47,12 @@ final class FakeAgent implements AutoCloseable {
     }
 
     static FakeAgent start(Answer answer) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        return startOn(0, answer);
+    }
+
+    /** An agent on a given port: a node that was down and is back at the same address. */
+    static FakeAgent startOn(int port, Answer answer) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         ExecutorService threads = Executors.newCachedThreadPool();
         FakeAgent agent = new FakeAgent(server, threads);
         server.createContext("/", exchange -> agent.serve(exchange, answer));

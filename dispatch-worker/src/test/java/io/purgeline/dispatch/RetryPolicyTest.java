@@ -61,7 +61,7 @@ class RetryPolicyTest {
                 Delivery.unanswered(new Assignment("t@c", "c", "10.0.0.3:8090", 3), "Connection refused"),
                 Delivery.unanswered(new Assignment("t@d", "d", "10.0.0.4:8090", 1), "Connection refused")), NOW);
 
-        assertThat(plan.messages()).hasSize(2);
+        assertThat(plan.messages()).hasSize(3);
         Outgoing save = plan.messages().get(1);
         assertThat(save.exchange()).isEqualTo(topology.savesExchange());
         assertThat(save.routingKey()).isEqualTo("t");
@@ -79,12 +79,32 @@ class RetryPolicyTest {
     }
 
     @Test
+    void aNodeOutOfAttemptsIsParkedInTheDeadQueueAloneWithTheReasonAndItsLane() {
+        RetryPolicy.Plan plan = policy.plan(message(), Lane.SLOW, List.of(
+                Delivery.refused(new Assignment("t@c", "c", "10.0.0.3:8090", 3), 500, "answered 500")), NOW);
+
+        Outgoing dead = plan.messages().get(plan.messages().size() - 1);
+        assertThat(dead.exchange()).isEqualTo(topology.deadExchange());
+        assertThat(dead.routingKey()).isEqualTo(Topology.Area.DISPATCH.key());
+        assertThat(dead.type()).isEqualTo(DispatchMessage.MESSAGE_TYPE);
+        assertThat(dead.priority()).isEqualTo(7);
+        assertThat(dead.correlationId()).isEqualTo("t");
+        assertThat(dead.headers())
+                .containsEntry(Topology.DEAD_REASON_HEADER, "agent at 10.0.0.3:8090 refused the batch after 3 attempts:"
+                        + " answered 500")
+                .containsEntry(Topology.DEAD_SOURCE_HEADER, topology.laneQueue(Lane.SLOW));
+        assertThat(((DispatchMessage) dead.payload()).assignments())
+                .containsExactly(new Assignment("t@c", "c", "10.0.0.3:8090", 3));
+    }
+
+    @Test
     void aDeliveryThatCannotSucceedIsGivenUpAtOnce() {
         RetryPolicy.Plan plan = policy.plan(message(), Lane.FAST, List.of(
                 Delivery.impossible(new Assignment("t@e", "e", "nowhere", 1), "address 'nowhere' is not host:port")),
                 NOW);
 
-        assertThat(plan.messages()).singleElement().extracting(Outgoing::exchange).isEqualTo(topology.savesExchange());
+        assertThat(plan.messages()).extracting(Outgoing::exchange)
+                .containsExactly(topology.savesExchange(), topology.deadExchange());
         assertThat(plan.givenUp()).hasSize(1);
     }
 

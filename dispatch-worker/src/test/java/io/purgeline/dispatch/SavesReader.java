@@ -1,11 +1,17 @@
 package io.purgeline.dispatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.purgeline.contracts.SubtaskOutcome;
+import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.testkit.TestNamespace;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.amqp.rabbit.connection.Connection;
@@ -47,6 +53,28 @@ final class SavesReader implements AutoCloseable {
 
     List<Save> saves() {
         return List.copyOf(saves);
+    }
+
+    /**
+     * Waits for the one save of a task and returns the subtask's outcome in it, checking the properties savers rely
+     * on: type, routing, correlation.
+     */
+    static SubtaskOutcome awaitOutcome(TestNamespace ns, String taskId, String subtaskId, Duration patience)
+            throws Exception {
+        try (SavesReader reader = open(ns)) {
+            await().atMost(patience).until(() -> reader.saves().stream()
+                    .anyMatch(s -> taskId.equals(s.correlationId())));
+            List<Save> saves = reader.saves().stream().filter(s -> taskId.equals(s.correlationId())).toList();
+            assertThat(saves).singleElement().satisfies(s -> {
+                assertThat(s.type()).isEqualTo(SubtaskOutcomes.MESSAGE_TYPE);
+                assertThat(s.routingKey()).isEqualTo(taskId);
+            });
+            SubtaskOutcomes outcomes = ns.config().codec().decode(saves.get(0).body(), saves.get(0).contentEncoding(),
+                    SubtaskOutcomes.class);
+            assertThat(outcomes.taskId()).isEqualTo(taskId);
+            return outcomes.outcomes().stream().filter(o -> o.subtaskId().equals(subtaskId)).findFirst()
+                    .orElseThrow();
+        }
     }
 
     @Override

@@ -17,6 +17,7 @@ public record Alert(
         Instant at,
         Map<String, String> details) {
 
+    public static final String INFO = "info";
     public static final String WARNING = "warning";
     public static final String CRITICAL = "critical";
 

@@ -46,6 +46,11 @@ public record RedisKeys(String namespace) {
         return namespace + ":replaying:" + nodeId;
     }
 
+    /** Set of node ids whose replaying list still has entries, for the catch-up to find replays left unfinished. */
+    public String replayingNodes() {
+        return namespace + ":replaying-nodes";
+    }
+
     /** Sorted set of subtask ids accepted by an agent and awaiting its result, scored by the epoch millis due. */
     public String inflight() {
         return namespace + ":inflight";

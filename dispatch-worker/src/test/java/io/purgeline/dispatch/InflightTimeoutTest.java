@@ -1,0 +1,115 @@
+package io.purgeline.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.purgeline.contracts.Alert;
+import io.purgeline.contracts.Assignment;
+import io.purgeline.contracts.DispatchMessage;
+import io.purgeline.contracts.Lane;
+import io.purgeline.contracts.SubtaskOutcome;
+import io.purgeline.contracts.SubtaskState;
+import io.purgeline.contracts.TaskOptions;
+import io.purgeline.contracts.TaskType;
+import io.purgeline.runtime.InflightDeliveries;
+import io.purgeline.runtime.Outgoing;
+import io.purgeline.service.Env;
+import io.purgeline.testkit.Tap;
+import io.purgeline.testkit.TestNamespace;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Agents that accept a batch and never report: the in-flight sweeper sends it again after the in-flight timeout
+ * (300 ms here, after a 500 ms answer time), up to the attempt limit (3), then records the node failed.
+ */
+class InflightTimeoutTest {
+    @RegisterExtension
+    static final TestNamespace ns = new TestNamespace();
+
+    private static DispatchWorker worker;
+
+    @BeforeAll
+    static void startWorker() throws Exception {
+        Map<String, String> env = new HashMap<>(ns.env());
+        env.put("PURGELINE_HTTP_PORT", "0");
+        env.put("PURGELINE_AGENT_TIMEOUT_MS", "500");
+        env.put("PURGELINE_INFLIGHT_TIMEOUT_MS", "300");
+        env.put("PURGELINE_SWEEP_INTERVAL_MS", "100");
+        env.put("PURGELINE_AGENT_ACCESS_KEY", "test-dispatch");
+        env.put("PURGELINE_AGENT_SECRET", "test-agent-secret");
+        worker = DispatchWorker.start(new Env(env));
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
+    }
+
+    @Test
+    void aDeliveryWhoseResultNeverComesIsSentAgainThenRecordedFailedAtTheAttemptLimit() throws Exception {
+        try (FakeAgent mute = FakeAgent.accepting(); Tap alerts = ns.tap(ns.topology().alertsExchange(), "#")) {
+            publish(message("task-mute", "edge-mute", mute.address()));
+
+            SubtaskOutcome outcome = SavesReader.awaitOutcome(ns, "task-mute", "task-mute@edge-mute",
+                    Duration.ofSeconds(15));
+
+            assertThat(outcome.state()).isEqualTo(SubtaskState.FAILED);
+            assertThat(outcome.attempts()).isEqualTo(3);
+            assertThat(outcome.error()).isEqualTo("no result within 0.3s after 3 deliveries");
+            assertThat(mute.received()).hasSize(3).allSatisfy(r ->
+                    assertThat(r.batch().subtasks().get(0).subtaskId()).isEqualTo("task-mute@edge-mute"));
+            assertThat(ns.redis().zscore(ns.keys().inflight(), "task-mute@edge-mute")).isNull();
+            assertThat(ns.redis().hget(ns.keys().inflightDeliveries(), "task-mute@edge-mute")).isNull();
+            alerts.await("warning.no_result", Alert.class, a -> "task-mute".equals(a.taskId()), Duration.ofSeconds(5));
+            assertThat(stat("redispatched")).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void aDeliveryWhoseResultCameInIsNotSentAgain() throws Exception {
+        InflightDeliveries inflight = new InflightDeliveries(ns.redis(), ns.keys(), ns.config().codec());
+        try (FakeAgent reporting = FakeAgent.accepting(); FakeAgent mute = FakeAgent.accepting()) {
+            publish(message("task-reported", "edge-reporting", reporting.address()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> reporting.received().size() == 1);
+            // What callback-worker does once the agent's result is saved.
+            inflight.settle(List.of("task-reported@edge-reporting"));
+
+            // A delivery sent later and never answered is sent again only after the first one's timer would have
+            // fired: once it is, the first one's absence is the sweeper's decision, not a lack of time.
+            publish(message("task-unreported", "edge-mute-2", mute.address()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> mute.received().size() == 2);
+
+            assertThat(reporting.received()).hasSize(1);
+        }
+    }
+
+    private static long stat(String name) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + worker.port() + "/stats")).build(), HttpResponse.BodyHandlers.ofString());
+        Map<?, ?> stats = ns.config().codec().fromJson(response.body(), Map.class);
+        return ((Number) stats.get(name)).longValue();
+    }
+
+    private static DispatchMessage message(String taskId, String node, String address) {
+        return new DispatchMessage(taskId, "customer-1", TaskType.REFRESH, List.of("https://www.example.com/a.js"),
+                TaskOptions.NONE, 5, Lane.SLOW, Instant.now().plusSeconds(600),
+                List.of(new Assignment(taskId + "@" + node, node, address, 1)));
+    }
+
+    private static void publish(DispatchMessage m) {
+        ns.publisher().publish(Outgoing.of(ns.topology().dispatchExchange(), m.lane().wire(),
+                DispatchMessage.MESSAGE_TYPE, m).priority(m.priority()).correlationId(m.taskId()));
+    }
+}

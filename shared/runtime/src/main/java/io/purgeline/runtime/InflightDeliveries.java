@@ -1,0 +1,115 @@
+package io.purgeline.runtime;
+
+import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.DispatchMessage;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.resps.Tuple;
+
+/**
+ * Deliveries sent to an agent and awaiting its result: a sorted set of subtask ids scored by when the result is due,
+ * beside a hash of the delivery to send again if it does not come (DESIGN.md, timers). Dispatch records, callback
+ * settles, the in-flight sweeper takes what is due. Writes are pipelined: one round trip per message or callback.
+ */
+public final class InflightDeliveries {
+    // KEYS: in-flight zset, deliveries hash. ARGV: subtask id, the due time the caller read.
+    private static final String REMOVE_IF_UNCHANGED = """
+            local due = redis.call('ZSCORE', KEYS[1], ARGV[1])
+            if due and tonumber(due) == tonumber(ARGV[2]) then
+              redis.call('ZREM', KEYS[1], ARGV[1])
+              redis.call('HDEL', KEYS[2], ARGV[1])
+              return 1
+            end
+            return 0
+            """;
+
+    private final RedisClient redis;
+    private final RedisKeys keys;
+    private final Codec codec;
+
+    public InflightDeliveries(RedisClient redis, RedisKeys keys, Codec codec) {
+        this.redis = redis;
+        this.keys = keys;
+        this.codec = codec;
+    }
+
+    /** One in-flight delivery: its subtask, when its result is due, and the stored delivery (null if missing). */
+    public record Due(String subtaskId, long dueMillis, String delivery) {}
+
+    /** Records deliveries (one assignment each) as awaiting results by {@code dueMillis}. */
+    public void record(List<DispatchMessage> deliveries, long dueMillis) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        try (Pipeline p = redis.pipelined()) {
+            for (DispatchMessage d : deliveries) {
+                String subtaskId = d.assignments().get(0).subtaskId();
+                p.zadd(keys.inflight(), dueMillis, subtaskId);
+                p.hset(keys.inflightDeliveries(), subtaskId, codec.toJson(d));
+            }
+            p.sync();
+        }
+    }
+
+    /** Forgets subtasks whose results are in (saved, confirmed): two variadic commands, one round trip. */
+    public void settle(Collection<String> subtaskIds) {
+        if (subtaskIds.isEmpty()) {
+            return;
+        }
+        String[] ids = subtaskIds.toArray(String[]::new);
+        try (Pipeline p = redis.pipelined()) {
+            p.zrem(keys.inflight(), ids);
+            p.hdel(keys.inflightDeliveries(), ids);
+            p.sync();
+        }
+    }
+
+    /** Up to {@code limit} deliveries due by {@code nowMillis}, earliest first. */
+    public List<Due> due(long nowMillis, int limit) {
+        List<Tuple> due = redis.zrangeByScoreWithScores(keys.inflight(), Double.NEGATIVE_INFINITY, nowMillis, 0,
+                limit);
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        List<String> deliveries = redis.hmget(keys.inflightDeliveries(),
+                due.stream().map(Tuple::getElement).toArray(String[]::new));
+        List<Due> out = new ArrayList<>(due.size());
+        for (int i = 0; i < due.size(); i++) {
+            out.add(new Due(due.get(i).getElement(), (long) due.get(i).getScore(), deliveries.get(i)));
+        }
+        return out;
+    }
+
+    /**
+     * Removes each entry only if its due time is still the one read: an entry recorded again meanwhile (the delivery
+     * was re-sent and accepted) keeps its new timer. Returns how many were removed. Pipelined.
+     */
+    public int removeIfUnchanged(List<Due> entries) {
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        List<Response<Object>> answers = new ArrayList<>(entries.size());
+        try (Pipeline p = redis.pipelined()) {
+            for (Due e : entries) {
+                answers.add(p.eval(REMOVE_IF_UNCHANGED, List.of(keys.inflight(), keys.inflightDeliveries()),
+                        List.of(e.subtaskId(), Long.toString(e.dueMillis()))));
+            }
+            p.sync();
+        }
+        return (int) answers.stream().filter(a -> ((Long) a.get()) == 1).count();
+    }
+
+    /** When the subtask's result is due, or null if it is not in flight. */
+    public Long dueMillis(String subtaskId) {
+        Double score = redis.zscore(keys.inflight(), subtaskId);
+        return score == null ? null : score.longValue();
+    }
+
+    public long count() {
+        return redis.zcard(keys.inflight());
+    }
+}

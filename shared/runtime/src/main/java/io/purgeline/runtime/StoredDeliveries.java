@@ -1,0 +1,55 @@
+package io.purgeline.runtime;
+
+import io.purgeline.contracts.Assignment;
+import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.CodecException;
+import io.purgeline.contracts.DispatchMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+
+/**
+ * Deliveries kept in Redis (parked for an offline node, or in flight awaiting a result): a {@link DispatchMessage}
+ * with exactly one assignment, as JSON. Going back to the broker, they become lane messages again.
+ */
+public final class StoredDeliveries {
+    private StoredDeliveries() {}
+
+    /** The delivery of one assignment of a message. */
+    public static DispatchMessage of(DispatchMessage message, Assignment assignment) {
+        return message.withAssignments(List.of(assignment));
+    }
+
+    /** Decodes a stored delivery; one that cannot be dispatched again is a {@link PoisonMessageException}. */
+    public static DispatchMessage decode(Codec codec, String json) {
+        DispatchMessage d;
+        try {
+            d = codec.fromJson(json, DispatchMessage.class);
+        } catch (CodecException e) {
+            throw new PoisonMessageException("stored delivery is not a dispatch message: " + e.getMessage(), e);
+        }
+        if (d.taskId() == null || d.lane() == null || d.assignments() == null || d.assignments().size() != 1
+                || d.assignments().get(0) == null || d.assignments().get(0).nodeId() == null) {
+            throw new PoisonMessageException("stored delivery of task " + d.taskId()
+                    + " lacks a task id, a lane or its one assignment");
+        }
+        return d;
+    }
+
+    /** The lane message that dispatches the delivery again, as ingest publishes it (priority, correlation). */
+    public static Outgoing toLane(Topology topology, DispatchMessage delivery) {
+        return Outgoing.of(topology.dispatchExchange(), delivery.lane().wire(), DispatchMessage.MESSAGE_TYPE, delivery)
+                .priority(delivery.priority())
+                .correlationId(delivery.taskId());
+    }
+
+    /** Parks a stored delivery that cannot be decoded in dispatch.dead, as it was, with the reason and an alert. */
+    public static void deadLetter(DeadLetters dead, String source, String json, String reason) {
+        MessageProperties props = new MessageProperties();
+        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        props.setType(DispatchMessage.MESSAGE_TYPE);
+        dead.park(Topology.Area.DISPATCH, source,
+                new Inbound(new Message(json.getBytes(StandardCharsets.UTF_8), props)), reason);
+    }
+}
