@@ -19,6 +19,11 @@ import java.util.regex.Pattern;
  * @param queueCapacity subtasks waiting for a worker; beyond that the agent answers 503 and dispatch retries later
  * @param cacheTimeout  per purge/ban request; for a prefetch, the longest silence while the body streams
  * @param callbackTimeout per result or heartbeat POST to callback-worker
+ * @param rememberSubtasks finished subtasks (id and result) kept to recognise a redelivered one: 100,000 covers the
+ *                      10 minutes below at up to 160 subtasks a second; a one-URL result is a few hundred bytes, so
+ *                      the memory stays in the tens of MB
+ * @param rememberFor   how long a finished subtask is remembered: 10 minutes outlasts the dispatcher's retry delays
+ *                      and its in-flight timeout, the two ways the same subtask comes back
  */
 public record AgentSettings(
         String nodeId,
@@ -29,7 +34,9 @@ public record AgentSettings(
         int workers,
         int queueCapacity,
         Duration cacheTimeout,
-        Duration callbackTimeout) {
+        Duration callbackTimeout,
+        int rememberSubtasks,
+        Duration rememberFor) {
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -54,7 +61,10 @@ public record AgentSettings(
                 atLeastOne("PURGELINE_AGENT_QUEUE", env.integer("PURGELINE_AGENT_QUEUE", 1000)),
                 positive("PURGELINE_CACHE_TIMEOUT_MS", env.millis("PURGELINE_CACHE_TIMEOUT_MS", Duration.ofSeconds(10))),
                 positive("PURGELINE_CALLBACK_TIMEOUT_MS",
-                        env.millis("PURGELINE_CALLBACK_TIMEOUT_MS", Duration.ofSeconds(5))));
+                        env.millis("PURGELINE_CALLBACK_TIMEOUT_MS", Duration.ofSeconds(5))),
+                atLeastOne("PURGELINE_AGENT_REMEMBER", env.integer("PURGELINE_AGENT_REMEMBER", 100_000)),
+                positive("PURGELINE_AGENT_REMEMBER_MS",
+                        env.millis("PURGELINE_AGENT_REMEMBER_MS", Duration.ofMinutes(10))));
     }
 
     /** An absolute http(s) URL; a trailing slash is dropped so that paths can be appended. */

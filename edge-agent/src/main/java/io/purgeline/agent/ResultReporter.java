@@ -49,7 +49,7 @@ public final class ResultReporter implements AutoCloseable {
     private final Object idle = new Object();
     private int pending;
 
-    /** @param scheduler runs the delayed retries; the reporter owns it and shuts it down on close */
+    /** @param scheduler runs the delayed retries; shared with other parts of the agent, it is not shut down here */
     public ResultReporter(HttpClient client, Codec codec, AgentKeys keys, String nodeId, Duration timeout,
             List<Duration> backoff, ScheduledExecutorService scheduler, MeterRegistry metrics) {
         this.client = client;
@@ -59,17 +59,21 @@ public final class ResultReporter implements AutoCloseable {
         this.timeout = timeout;
         this.backoff = List.copyOf(backoff);
         this.scheduler = scheduler;
-        this.delivered = metrics.counter("purgeline_agent_callbacks_total", "result", "delivered");
-        this.lost = metrics.counter("purgeline_agent_callbacks_total", "result", "lost");
+        this.delivered = metrics.counter("purgeline_agent_callbacks_total", "node", nodeId, "result", "delivered");
+        this.lost = metrics.counter("purgeline_agent_callbacks_total", "node", nodeId, "result", "lost");
     }
 
-    /** Sends the result in the background; returns at once. */
-    public void report(URI callbackApi, SubtaskResult result) {
-        Encoded body = codec.encode(new AgentCallback(nodeId, List.of(result)));
+    /** The callback body that reports this result; the same bytes are sent again if the subtask comes back. */
+    public Encoded encode(SubtaskResult result) {
+        return codec.encode(new AgentCallback(nodeId, List.of(result)));
+    }
+
+    /** Sends a callback body made by {@link #encode} in the background; returns at once. */
+    public void send(URI callbackApi, String subtaskId, Encoded body) {
         synchronized (idle) {
             pending++;
         }
-        attempt(callbackApi, body, result.subtaskId(), 1);
+        attempt(callbackApi, body, subtaskId, 1);
     }
 
     private void attempt(URI callbackApi, Encoded body, String subtaskId, int attempt) {
@@ -142,7 +146,7 @@ public final class ResultReporter implements AutoCloseable {
 
     /**
      * Waits (bounded by the retry schedule) for callbacks still on their way, so that a stopping agent delivers what
-     * it has done, then stops the retry scheduler.
+     * it has done.
      */
     @Override
     public void close() throws InterruptedException {
@@ -156,6 +160,5 @@ public final class ResultReporter implements AutoCloseable {
                 log.error("stopping with {} result callback(s) undelivered", pending);
             }
         }
-        scheduler.shutdownNow();
     }
 }

@@ -4,73 +4,149 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.purgeline.contracts.AgentBatch;
 import io.purgeline.contracts.AgentSubtask;
+import io.purgeline.contracts.Encoded;
 import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.contracts.SubtaskState;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Works off accepted subtasks on a fixed number of worker threads, with a bounded backlog. A batch is admitted whole
- * or not at all, so that a 503 tells the dispatcher plainly that none of it was taken.
+ * Works off one node's accepted subtasks, at most {@code workers} at a time, on threads it may share with other nodes,
+ * with a bounded backlog. A batch is admitted whole or not at all, so that a 503 tells the dispatcher plainly that
+ * none of it was taken.
+ *
+ * <p>A redelivered dispatch may bring a subtask the node is working on or has just finished. Such a duplicate is
+ * accepted but not executed again: a running one is simply not queued twice, and a finished one has its remembered
+ * result sent again, because the first callback may have been lost.
  */
 public final class SubtaskRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SubtaskRunner.class);
     /** A stopping agent finishes what it accepted; a full backlog of purges drains well within this. */
     private static final Duration DRAIN = Duration.ofSeconds(30);
 
+    /** What became of an offered batch: refused whole, or accepted with this many new and duplicate subtasks. */
+    public record Admission(boolean accepted, int queued, int duplicates) {
+        static final Admission REFUSED = new Admission(false, 0, 0);
+    }
+
+    private record Job(AgentSubtask subtask, URI callbackApi) {}
+
+    private final String nodeId;
     private final CacheAdapter cache;
     private final ResultReporter reporter;
-    private final ExecutorService workers;
+    private final RecentSubtasks recent;
+    private final Executor threads;
+    private final int workers;
+    private final ExecutionCallback executed;
     private final Semaphore capacity;
+    private final Queue<Job> waiting = new ArrayDeque<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final Counter done;
     private final Counter failed;
+    private final Counter duplicates;
+    private int active;
     private volatile boolean accepting = true;
 
-    private SubtaskRunner(CacheAdapter cache, ResultReporter reporter, ExecutorService workers, int capacity,
-            MeterRegistry metrics) {
+    /**
+     * @param threads       runs the work; may be shared with other nodes
+     * @param workers       this node's subtasks worked on at once
+     * @param queueCapacity subtasks that may wait for a free worker, on top of the ones being worked on
+     */
+    SubtaskRunner(String nodeId, CacheAdapter cache, ResultReporter reporter, RecentSubtasks recent,
+            Executor threads, int workers, int queueCapacity, ExecutionCallback executed, MeterRegistry metrics) {
+        this.nodeId = nodeId;
         this.cache = cache;
         this.reporter = reporter;
+        this.recent = recent;
+        this.threads = threads;
         this.workers = workers;
-        this.capacity = new Semaphore(capacity);
-        this.done = metrics.counter("purgeline_agent_subtasks_total", "state", "done");
-        this.failed = metrics.counter("purgeline_agent_subtasks_total", "state", "failed");
+        this.executed = executed;
+        this.capacity = new Semaphore(workers + queueCapacity);
+        this.done = metrics.counter("purgeline_agent_subtasks_total", "node", nodeId, "state", "done");
+        this.failed = metrics.counter("purgeline_agent_subtasks_total", "node", nodeId, "state", "failed");
+        this.duplicates = metrics.counter("purgeline_agent_duplicates_suppressed_total", "node", nodeId);
     }
 
-    /** @param queueCapacity subtasks that may wait for a free worker, on top of the ones being worked on */
-    public static SubtaskRunner start(CacheAdapter cache, ResultReporter reporter, int workers, int queueCapacity,
-            MeterRegistry metrics) {
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            return new Thread(r, "agent-worker-" + n.incrementAndGet());
-        });
-        return new SubtaskRunner(cache, reporter, pool, workers + queueCapacity, metrics);
-    }
-
-    /** Queues every subtask of the batch, or none when the backlog has no room for all of them. */
-    public synchronized boolean offer(AgentBatch batch, URI callbackApi) {
-        int n = batch.subtasks().size();
-        if (!accepting || !capacity.tryAcquire(n)) {
-            return false;
+    /**
+     * Queues every new subtask of the batch, or none when the backlog has no room for all of them; answers the
+     * duplicates among them (running, recently finished, or named twice in the batch) without executing them again.
+     */
+    public synchronized Admission offer(AgentBatch batch, URI callbackApi) {
+        if (!accepting) {
+            return Admission.REFUSED;
         }
-        admitted.addAndGet(n);
+        List<AgentSubtask> fresh = new ArrayList<>();
+        Map<String, Encoded> finished = new LinkedHashMap<>();
+        Set<String> named = new HashSet<>();
+        int suppressed = 0;
         for (AgentSubtask subtask : batch.subtasks()) {
-            workers.execute(() -> run(subtask, callbackApi));
+            String id = subtask.subtaskId();
+            if (!named.add(id) || recent.isRunning(id)) {
+                suppressed++;
+                continue;
+            }
+            Encoded earlier = recent.resultOf(id);
+            if (earlier != null) {
+                finished.put(id, earlier);
+                suppressed++;
+            } else {
+                fresh.add(subtask);
+            }
         }
-        return true;
+        if (!capacity.tryAcquire(fresh.size())) {
+            return Admission.REFUSED;
+        }
+        admitted.addAndGet(fresh.size());
+        for (AgentSubtask subtask : fresh) {
+            recent.started(subtask.subtaskId());
+            waiting.add(new Job(subtask, callbackApi));
+        }
+        startWorkers();
+        if (suppressed > 0) {
+            duplicates.increment(suppressed);
+            log.info("{}: {} of the batch's {} subtask(s) already running or recently done, not executed again",
+                    nodeId, suppressed, batch.subtasks().size());
+        }
+        finished.forEach((id, result) -> reporter.send(callbackApi, id, result));
+        return new Admission(true, fresh.size(), suppressed);
+    }
+
+    /** Hands waiting jobs to the threads while this node has workers free. Called holding the lock. */
+    private void startWorkers() {
+        while (active < workers && !waiting.isEmpty()) {
+            Job job = waiting.poll();
+            active++;
+            threads.execute(() -> runThenNext(job));
+        }
+    }
+
+    private void runThenNext(Job job) {
+        try {
+            run(job.subtask(), job.callbackApi());
+        } finally {
+            synchronized (this) {
+                active--;
+                startWorkers();
+                notifyAll();
+            }
+        }
     }
 
     private void run(AgentSubtask subtask, URI callbackApi) {
@@ -90,10 +166,15 @@ public final class SubtaskRunner implements AutoCloseable {
                 log.warn("subtask {} failed on {} of {} target(s), first: {}: {}", subtask.subtaskId(), bad.size(),
                         items.size(), bad.get(0).target(), bad.get(0).error());
             }
-            reporter.report(callbackApi, new SubtaskResult(subtask.subtaskId(), subtask.taskId(),
-                    subtask.callbackToken(), allDone ? SubtaskState.DONE : SubtaskState.FAILED, items, started,
-                    Instant.now()));
+            SubtaskResult result = new SubtaskResult(subtask.subtaskId(), subtask.taskId(), subtask.callbackToken(),
+                    allDone ? SubtaskState.DONE : SubtaskState.FAILED, items, started, Instant.now());
+            executed.executed(result);
+            // Remembered before it is sent: a redelivery arriving from now on gets this very result.
+            Encoded body = reporter.encode(result);
+            recent.finished(subtask.subtaskId(), body);
+            reporter.send(callbackApi, subtask.subtaskId(), body);
         } catch (RuntimeException e) {
+            recent.abandoned(subtask.subtaskId());
             log.error("subtask {} could not be worked on", subtask.subtaskId(), e);
         } finally {
             MDC.remove("task_id");
@@ -116,17 +197,23 @@ public final class SubtaskRunner implements AutoCloseable {
         return accepting;
     }
 
+    public long duplicatesSuppressed() {
+        return (long) duplicates.count();
+    }
+
     /** Refuses new batches, then finishes the accepted ones (their results go to the reporter). */
     @Override
     public void close() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + DRAIN.toMillis();
         synchronized (this) {
-            // Under the offer lock: no batch is half-submitted to a pool that is shutting down.
             accepting = false;
-            workers.shutdown();
-        }
-        if (!workers.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
-            log.error("stopping with {} subtask(s) unfinished after {}", admitted.get(), DRAIN);
-            workers.shutdownNow();
+            while (active > 0 && System.currentTimeMillis() < deadline) {
+                wait(Math.max(1, deadline - System.currentTimeMillis()));
+            }
+            if (active > 0) {
+                log.error("stopping with {} subtask(s) unfinished after {}", admitted.get(), DRAIN);
+                waiting.clear();
+            }
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * {@code POST /v1/agent/task}: a signed batch from the dispatcher. Answers 202 as soon as the batch is queued; the
- * work and its result callbacks follow asynchronously.
+ * work and its result callbacks follow asynchronously. The answer counts the subtasks that were {@code duplicates}
+ * (already running or recently done here): those are not executed again.
  */
 public final class TaskEndpoint implements Route {
     public static final String PATH = "/v1/agent/task";
@@ -35,13 +36,15 @@ public final class TaskEndpoint implements Route {
         try {
             AgentBatch batch = call.bodyAs(codec, AgentBatch.class);
             URI callbackApi = validate(batch);
-            if (!runner.offer(batch, callbackApi)) {
+            SubtaskRunner.Admission admission = runner.offer(batch, callbackApi);
+            if (!admission.accepted()) {
                 throw new HttpError(503, "busy", runner.accepting()
                         ? "the agent's queue has no room for " + batch.subtasks().size() + " more subtask(s) ("
                                 + runner.queued() + " waiting); retry later"
                         : "the agent is stopping");
             }
-            return HttpReply.json(202, Map.of("state", "queued", "subtasks", batch.subtasks().size()));
+            return HttpReply.json(202, Map.of("state", "queued", "subtasks", batch.subtasks().size(),
+                    "duplicates", admission.duplicates()));
         } catch (RuntimeException e) {
             verifier.release(token);
             throw e;

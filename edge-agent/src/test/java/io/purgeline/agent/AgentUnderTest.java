@@ -10,12 +10,16 @@ import io.purgeline.contracts.TaskType;
 import io.purgeline.service.Env;
 import io.purgeline.service.SignedPost;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpMethod;
 
 /** An agent started in-process for a test, and the dispatcher's side of the link to it. */
 final class AgentUnderTest implements AutoCloseable {
@@ -43,7 +47,7 @@ final class AgentUnderTest implements AutoCloseable {
                 "PURGELINE_AGENT_SECRET", SECRET));
         env.putAll(extra);
         AgentWorker agent = AgentWorker.start(new Env(env));
-        return new AgentUnderTest(agent, io.purgeline.service.SignedPost.startClient("test-dispatcher", 8), callbackApi);
+        return new AgentUnderTest(agent, SignedPost.startClient("test-dispatcher", 8), callbackApi);
     }
 
     URI taskUri() {
@@ -71,6 +75,33 @@ final class AgentUnderTest implements AutoCloseable {
 
     ContentResponse send(Encoded body) throws Exception {
         return SignedPost.send(client, taskUri(), body, ACCESS_KEY, SECRET, Duration.ofSeconds(5)).get();
+    }
+
+    /**
+     * Posts the batch signed with the given timestamp, as a redelivery signed at another moment would be (the same
+     * body signed within the same second makes the same token, which the agent refuses as a replay).
+     */
+    ContentResponse sendSignedAt(AgentBatch batch, long timestamp) throws Exception {
+        byte[] body = Codec.standard().toJson(batch).getBytes(StandardCharsets.UTF_8);
+        return client.newRequest(taskUri())
+                .method(HttpMethod.POST)
+                .headers(h -> {
+                    h.put(Signatures.ACCESS_KEY, ACCESS_KEY);
+                    h.put(Signatures.TIMESTAMP, Long.toString(timestamp));
+                    h.put(Signatures.TOKEN, Signatures.sign(SECRET, "POST", TaskEndpoint.PATH, timestamp, body));
+                })
+                .body(new BytesRequestContent("application/json", body))
+                .timeout(5, TimeUnit.SECONDS)
+                .send();
+    }
+
+    /** The agent's {@code GET /stats}. */
+    Map<String, Object> stats() throws Exception {
+        ContentResponse r = client.newRequest("http://127.0.0.1:" + agent.port() + "/stats")
+                .timeout(5, TimeUnit.SECONDS).send();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stats = Codec.standard().fromJson(r.getContentAsString(), Map.class);
+        return stats;
     }
 
     @Override

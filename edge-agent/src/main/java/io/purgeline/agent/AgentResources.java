@@ -1,0 +1,108 @@
+package io.purgeline.agent;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.purgeline.contracts.Codec;
+import io.purgeline.service.AgentKeys;
+import io.purgeline.service.SignedPost;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * What every agent node of one process shares: one pooled HTTP client (to the cache, for results and heartbeats), one
+ * pool of threads that work on subtasks, one timer (heartbeats, callback retries), the codec, the link keys, the clock
+ * and the meter registry. A deployed agent is one node and sizes the pool to that node's workers; the fleet simulator
+ * runs hundreds of nodes on one set of these, which keeps it at a few dozen threads instead of dozens per node.
+ */
+public final class AgentResources implements AutoCloseable {
+    private final HttpClient client;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timer;
+    private final Codec codec;
+    private final AgentKeys keys;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    private AgentResources(HttpClient client, ExecutorService workers, ScheduledExecutorService timer, Codec codec,
+            AgentKeys keys, Clock clock, MeterRegistry metrics) {
+        this.client = client;
+        this.workers = workers;
+        this.timer = timer;
+        this.codec = codec;
+        this.keys = keys;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param workerThreads threads that work on subtasks, for all nodes together; each node still holds at most its
+     *                      own {@link AgentSettings#workers()} of them at once
+     * @param ioThreads     the most threads the HTTP client may use; its I/O is asynchronous and each completion is
+     *                      short, while its default pool grows to dozens of threads under a burst of callbacks
+     * @param maxConnectionsPerDestination pooled connections to one cache or callback-worker
+     */
+    public static AgentResources start(String name, AgentKeys keys, int workerThreads, int ioThreads,
+            int maxConnectionsPerDestination, MeterRegistry metrics) throws Exception {
+        if (workerThreads < 1) {
+            throw new IllegalArgumentException("an agent needs at least 1 worker thread, got " + workerThreads);
+        }
+        if (ioThreads < 4) {
+            throw new IllegalArgumentException("the HTTP client needs at least 4 threads (its selector among them),"
+                    + " got " + ioThreads);
+        }
+        HttpClient client = SignedPost.startClient(name, maxConnectionsPerDestination);
+        if (client.getExecutor() instanceof QueuedThreadPool pool) {
+            pool.setMinThreads(2);
+            pool.setMaxThreads(ioThreads);
+        }
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService workers = Executors.newFixedThreadPool(workerThreads,
+                r -> new Thread(r, name + "-worker-" + n.incrementAndGet()));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, name + "-timer"));
+        return new AgentResources(client, workers, timer, Codec.standard(), keys, Clock.systemUTC(), metrics);
+    }
+
+    public HttpClient client() {
+        return client;
+    }
+
+    public ExecutorService workers() {
+        return workers;
+    }
+
+    public ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    public Codec codec() {
+        return codec;
+    }
+
+    public AgentKeys keys() {
+        return keys;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public MeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** Closed after every node built on it: the nodes have drained their work and delivered their results by then. */
+    @Override
+    public void close() throws Exception {
+        workers.shutdown();
+        if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+            workers.shutdownNow();
+        }
+        timer.shutdownNow();
+        client.stop();
+    }
+}
