@@ -25,14 +25,16 @@ public final class WorkerProcess implements AutoCloseable {
     private final String host;
     private final int port;
     private final Path log;
-    private final Process process;
+    private final ProcessBuilder command;
+    private volatile Process process;
 
-    private WorkerProcess(String name, String host, int port, Path log, Process process) {
+    private WorkerProcess(String name, String host, int port, Path log, ProcessBuilder command) throws IOException {
         this.name = name;
         this.host = host;
         this.port = port;
         this.log = log;
-        this.process = process;
+        this.command = command;
+        this.process = command.start();
     }
 
     /**
@@ -59,7 +61,7 @@ public final class WorkerProcess implements AutoCloseable {
         pb.environment().putAll(env);
         pb.environment().put("PURGELINE_HTTP_HOST", host);
         pb.environment().put("PURGELINE_HTTP_PORT", Integer.toString(port));
-        return new WorkerProcess(name, host, port, log, pb.start());
+        return new WorkerProcess(name, host, port, log, pb);
     }
 
     public String name() {
@@ -101,6 +103,14 @@ public final class WorkerProcess implements AutoCloseable {
             process.waitFor(100, TimeUnit.MILLISECONDS);
         }
         throw new IllegalStateException(name + " not ready after " + timeout + ":\n" + tail());
+    }
+
+    /** Starts the worker again, same jar, environment and port, after it was killed or stopped. */
+    public void relaunch() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        process = command.start();
     }
 
     /** SIGKILL: no shutdown hook runs. */
