@@ -15,21 +15,18 @@ import io.purgeline.service.HttpReply;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 
 /** Wires alert-worker: consumes the alerts queue, writes each alert to the sinks, and administers dead letters. */
-public final class AlertWorker implements AutoCloseable {
+public final class AlertWorker extends RunningWorker {
     public static final String NAME = "alert-worker";
 
-    private final Lifecycle lifecycle;
-    private final WebServer http;
-
     private AlertWorker(Lifecycle lifecycle, WebServer http) {
-        this.lifecycle = lifecycle;
-        this.http = http;
+        super(lifecycle, http);
     }
 
     public static AlertWorker start(Env env) throws Exception {
@@ -83,18 +80,5 @@ public final class AlertWorker implements AutoCloseable {
             // answered below
         }
         throw HttpError.badRequest("limit must be a whole number from 1 to 1000, got '" + text + "'");
-    }
-
-    public int port() {
-        return http.port();
-    }
-
-    public Lifecycle lifecycle() {
-        return lifecycle;
-    }
-
-    @Override
-    public void close() {
-        lifecycle.close();
     }
 }

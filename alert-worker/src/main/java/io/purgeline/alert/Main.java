@@ -1,6 +1,6 @@
 package io.purgeline.alert;
 
-import io.purgeline.service.Env;
+import io.purgeline.service.RunningWorker;
 import java.time.Duration;
 
 /** alert-worker: logs every alert raised anywhere in purgeline. */
@@ -8,9 +8,6 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("PURGELINE_WORKER", AlertWorker.NAME);
-        AlertWorker worker = AlertWorker.start(Env.system());
-        worker.lifecycle().closeOnShutdown(Duration.ofSeconds(30));
-        worker.lifecycle().awaitClosed();
+        RunningWorker.run(AlertWorker.NAME, Duration.ofSeconds(30), AlertWorker::start);
     }
 }

@@ -126,6 +126,16 @@ class EndToEndPurgeIT {
         assertThat(down.state()).isEqualTo("failed");
         assertThat(down.lastError()).contains("unreachable");
         alerts.await("warning.node_unreachable", Alert.class, a -> "edge-down".equals(a.nodeId()), PATIENCE);
+
+        String dead = ns.topology().deadQueue(Topology.Area.DISPATCH);
+        await().atMost(PATIENCE).until(() -> ns.depth(dead) == 1);
+        ns.broker().withChannel(ch -> {
+            GetResponse parked = ch.basicGet(dead, true);
+            assertThat(parked.getProps().getHeaders().get(Topology.DEAD_REASON_HEADER).toString())
+                    .as("the undeliverable work waits in dispatch.dead, for replay once the agent is fixed")
+                    .contains("unreachable");
+            assertThat(parked.getProps().getCorrelationId()).isEqualTo(taskId);
+        });
     }
 
     @Test

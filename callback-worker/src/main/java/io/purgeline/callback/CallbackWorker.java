@@ -19,6 +19,7 @@ import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 import java.time.Clock;
 import java.util.Map;
@@ -31,17 +32,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * heartbeats node liveness in Redis, and the heartbeat of an offline node brings it back with its parked work.
  * Closing stops HTTP first, then finishes queued replays, then closes the broker and Redis.
  */
-public final class CallbackWorker implements AutoCloseable {
+public final class CallbackWorker extends RunningWorker {
     public static final String NAME = "callback-worker";
     /** Default HTTP port of callback-worker (the agents' {@code callback_api} points here). */
     public static final int DEFAULT_PORT = 8081;
 
-    private final Lifecycle lifecycle;
-    private final WebServer http;
-
     private CallbackWorker(Lifecycle lifecycle, WebServer http) {
-        this.lifecycle = lifecycle;
-        this.http = http;
+        super(lifecycle, http);
     }
 
     public static CallbackWorker start(Env env) throws Exception {
@@ -93,18 +90,5 @@ public final class CallbackWorker implements AutoCloseable {
         } catch (JedisException e) {
             return false;
         }
-    }
-
-    public int port() {
-        return http.port();
-    }
-
-    public Lifecycle lifecycle() {
-        return lifecycle;
-    }
-
-    @Override
-    public void close() {
-        lifecycle.close();
     }
 }

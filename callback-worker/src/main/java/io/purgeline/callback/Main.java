@@ -1,6 +1,6 @@
 package io.purgeline.callback;
 
-import io.purgeline.service.Env;
+import io.purgeline.service.RunningWorker;
 import java.time.Duration;
 
 /** callback-worker: receives edge agents' results and heartbeats. */
@@ -8,9 +8,6 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("PURGELINE_WORKER", CallbackWorker.NAME);
-        CallbackWorker worker = CallbackWorker.start(Env.system());
-        worker.lifecycle().closeOnShutdown(Duration.ofSeconds(30));
-        worker.lifecycle().awaitClosed();
+        RunningWorker.run(CallbackWorker.NAME, Duration.ofSeconds(30), CallbackWorker::start);
     }
 }

@@ -23,6 +23,7 @@ import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.RunningWorker;
 import io.purgeline.service.SignedPost;
 import io.purgeline.service.WebServer;
 import java.time.Clock;
@@ -45,17 +46,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * the offline catch-up and the in-flight sweeper as singletons. Closing stops the HTTP probes, then the singletons
  * and the consumers (which finish and ack the messages in hand), then the agent client, the broker and Redis.
  */
-public final class DispatchWorker implements AutoCloseable {
+public final class DispatchWorker extends RunningWorker {
     public static final String NAME = "dispatch-worker";
     public static final int DEFAULT_PORT = 8082;
     private static final Logger log = LoggerFactory.getLogger(DispatchWorker.class);
 
-    private final Lifecycle lifecycle;
-    private final WebServer http;
-
     private DispatchWorker(Lifecycle lifecycle, WebServer http) {
-        this.lifecycle = lifecycle;
-        this.http = http;
+        super(lifecycle, http);
     }
 
     public static DispatchWorker start(Env env) throws Exception {
@@ -163,18 +160,5 @@ public final class DispatchWorker implements AutoCloseable {
 
     private static long count(PrometheusMeterRegistry metrics, String name, Lane lane, String result) {
         return (long) metrics.counter(name, "lane", lane.wire(), "result", result).count();
-    }
-
-    public int port() {
-        return http.port();
-    }
-
-    public Lifecycle lifecycle() {
-        return lifecycle;
-    }
-
-    @Override
-    public void close() {
-        lifecycle.close();
     }
 }

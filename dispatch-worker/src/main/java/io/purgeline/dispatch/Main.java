@@ -1,6 +1,6 @@
 package io.purgeline.dispatch;
 
-import io.purgeline.service.Env;
+import io.purgeline.service.RunningWorker;
 import java.time.Duration;
 
 /** dispatch-worker: delivers every node's share of a task to its edge agent. */
@@ -8,9 +8,6 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("PURGELINE_WORKER", DispatchWorker.NAME);
-        DispatchWorker worker = DispatchWorker.start(Env.system());
-        worker.lifecycle().closeOnShutdown(Duration.ofSeconds(30));
-        worker.lifecycle().awaitClosed();
+        RunningWorker.run(DispatchWorker.NAME, Duration.ofSeconds(30), DispatchWorker::start);
     }
 }

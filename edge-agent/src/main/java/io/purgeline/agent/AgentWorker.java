@@ -7,6 +7,7 @@ import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 
 /**
@@ -14,16 +15,12 @@ import io.purgeline.service.WebServer;
  * them against the local cache, the reporter posts each result to callback-worker, and heartbeats say the node is
  * alive. Closing stops intake first, finishes accepted subtasks, then delivers their results.
  */
-public final class AgentWorker implements AutoCloseable {
+public final class AgentWorker extends RunningWorker {
     public static final String NAME = "edge-agent";
     public static final int DEFAULT_PORT = 8090;
 
-    private final Lifecycle lifecycle;
-    private final WebServer http;
-
     private AgentWorker(Lifecycle lifecycle, WebServer http) {
-        this.lifecycle = lifecycle;
-        this.http = http;
+        super(lifecycle, http);
     }
 
     public static AgentWorker start(Env env) throws Exception {
@@ -51,18 +48,5 @@ public final class AgentWorker implements AutoCloseable {
             lifecycle.close();
             throw e;
         }
-    }
-
-    public int port() {
-        return http.port();
-    }
-
-    public Lifecycle lifecycle() {
-        return lifecycle;
-    }
-
-    @Override
-    public void close() {
-        lifecycle.close();
     }
 }

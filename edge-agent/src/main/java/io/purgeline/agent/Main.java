@@ -1,6 +1,6 @@
 package io.purgeline.agent;
 
-import io.purgeline.service.Env;
+import io.purgeline.service.RunningWorker;
 import java.time.Duration;
 
 /** edge-agent: runs purges and prefetches on this node's cache for the dispatcher. */
@@ -8,9 +8,6 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("PURGELINE_WORKER", AgentWorker.NAME);
-        AgentWorker agent = AgentWorker.start(Env.system());
-        agent.lifecycle().closeOnShutdown(Duration.ofSeconds(60));
-        agent.lifecycle().awaitClosed();
+        RunningWorker.run(AgentWorker.NAME, Duration.ofSeconds(60), AgentWorker::start);
     }
 }

@@ -17,6 +17,7 @@ import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,18 +27,14 @@ import redis.clients.jedis.RedisClient;
  * Wires ingest-worker: the AMQP and HTTP intakes of tasks, both through one {@link TaskIntake}, the task status API
  * and the node registry.
  */
-public final class IngestWorker implements AutoCloseable {
+public final class IngestWorker extends RunningWorker {
     public static final String NAME = "ingest-worker";
     public static final int DEFAULT_HTTP_PORT = 8080;
     /** HTTP threads and AMQP consumers each hold a connection only for one short query or upsert. */
     private static final int DB_POOL_SIZE = 8;
 
-    private final Lifecycle lifecycle;
-    private final WebServer http;
-
     private IngestWorker(Lifecycle lifecycle, WebServer http) {
-        this.lifecycle = lifecycle;
-        this.http = http;
+        super(lifecycle, http);
     }
 
     public static IngestWorker start(Env env) throws Exception {
@@ -85,18 +82,5 @@ public final class IngestWorker implements AutoCloseable {
         broker.withChannel(ch -> depth[0] = ch.messageCount(topology.ingestQueue()));
         out.put("ingest_queue_depth", depth[0]);
         return out;
-    }
-
-    public int port() {
-        return http.port();
-    }
-
-    public Lifecycle lifecycle() {
-        return lifecycle;
-    }
-
-    @Override
-    public void close() {
-        lifecycle.close();
     }
 }

@@ -1,6 +1,6 @@
 package io.purgeline.saver;
 
-import io.purgeline.service.Env;
+import io.purgeline.service.RunningWorker;
 import java.time.Duration;
 
 /** saver-worker: the only writer of task and subtask state. */
@@ -8,9 +8,6 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("PURGELINE_WORKER", SaverWorker.NAME);
-        SaverWorker worker = SaverWorker.start(Env.system());
-        worker.lifecycle().closeOnShutdown(Duration.ofSeconds(30));
-        worker.lifecycle().awaitClosed();
+        RunningWorker.run(SaverWorker.NAME, Duration.ofSeconds(30), SaverWorker::start);
     }
 }

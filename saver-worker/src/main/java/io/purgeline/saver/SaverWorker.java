@@ -18,6 +18,7 @@ import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +31,7 @@ import redis.clients.jedis.RedisClient;
  * outcomes and expiries to MariaDB, mirrors the counters to Redis and announces finished tasks on the events exchange.
  * The partitions are shared evenly between the running instances; one of them also sweeps for passed deadlines.
  */
-public final class SaverWorker implements AutoCloseable {
+public final class SaverWorker extends RunningWorker {
     public static final String NAME = "saver-worker";
     /** Default HTTP port of saver-worker (probes only). */
     public static final int DEFAULT_PORT = 8083;
@@ -52,13 +53,10 @@ public final class SaverWorker implements AutoCloseable {
     /** Shortest tick or sweep period: leases of a few milliseconds would be lost to ordinary scheduling delays. */
     private static final Duration MIN_PERIOD = Duration.ofMillis(10);
 
-    private final Lifecycle lifecycle;
-    private final WebServer http;
     private final PartitionOwnership ownership;
 
     private SaverWorker(Lifecycle lifecycle, WebServer http, PartitionOwnership ownership) {
-        this.lifecycle = lifecycle;
-        this.http = http;
+        super(lifecycle, http);
         this.ownership = ownership;
     }
 
@@ -136,24 +134,11 @@ public final class SaverWorker implements AutoCloseable {
         return d;
     }
 
-    public int port() {
-        return http.port();
-    }
-
-    public Lifecycle lifecycle() {
-        return lifecycle;
-    }
-
     /**
      * Stops consuming and renewing as a killed process would, keeping this instance's partition leases until they
      * expire. For tests of what the other instances do when one dies; {@link #close} still closes the rest.
      */
     void halt() throws InterruptedException {
         ownership.halt();
-    }
-
-    @Override
-    public void close() {
-        lifecycle.close();
     }
 }

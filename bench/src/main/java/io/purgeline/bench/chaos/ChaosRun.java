@@ -5,6 +5,7 @@ import io.purgeline.bench.fleet.Execution;
 import io.purgeline.bench.fleet.Fleet;
 import io.purgeline.bench.fleet.FleetConfig;
 import io.purgeline.bench.fleet.FleetNode;
+import io.purgeline.contracts.Lane;
 import io.purgeline.contracts.TaskSubmission;
 import io.purgeline.runtime.BrokerException;
 import io.purgeline.runtime.Outgoing;
@@ -295,8 +296,9 @@ public final class ChaosRun {
 
         Topology t = ns.topology();
         List<String> mustBeEmpty = new ArrayList<>(List.of(t.ingestQueue(), t.alertsQueue()));
-        for (io.purgeline.contracts.Lane lane : io.purgeline.contracts.Lane.values()) {
+        for (Lane lane : Lane.values()) {
             mustBeEmpty.add(t.laneQueue(lane));
+            ns.config().retryDelays().forEach(d -> mustBeEmpty.add(t.retryQueue(lane, d)));
         }
         mustBeEmpty.addAll(t.savesQueues());
         for (Topology.Area area : Topology.Area.values()) {

@@ -9,7 +9,7 @@ import io.purgeline.service.HttpConfig;
 import io.purgeline.service.HttpReply;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
-import io.purgeline.service.Route;
+import io.purgeline.service.Routes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -121,23 +121,25 @@ public final class Fleet implements AutoCloseable {
     }
 
     /** What a real agent serves, less {@code /metrics}, which the fleet serves once on its control address. */
-    private static Map<String, Route> routes(AgentNode agent) {
-        return Map.of(
-                "POST " + TaskEndpoint.PATH, agent.taskRoute(),
-                "GET /healthz", call -> HttpReply.json(200, Map.of("status", "ok")),
-                "GET /readyz", call -> agent.ready()
+    private static Routes routes(AgentNode agent) {
+        return Routes.builder()
+                .route("POST", TaskEndpoint.PATH, agent.taskRoute())
+                .route("GET", "/healthz", call -> HttpReply.json(200, Map.of("status", "ok")))
+                .route("GET", "/readyz", call -> agent.ready()
                         ? HttpReply.json(200, Map.of("status", "ready"))
-                        : HttpReply.error(503, "not_ready", "the agent is stopping"),
-                "GET /stats", call -> HttpReply.json(200, agent.stats()));
+                        : HttpReply.error(503, "not_ready", "the agent is stopping"))
+                .route("GET", "/stats", call -> HttpReply.json(200, agent.stats()))
+                .build();
     }
 
-    private Map<String, Route> controlRoutes(PrometheusMeterRegistry metrics) {
-        return Map.of(
-                "GET /healthz", call -> HttpReply.json(200, Map.of("status", "ok")),
-                "GET /stats", call -> HttpReply.json(200, stats()),
-                "GET /v1/fleet/nodes", call -> HttpReply.json(200, nodeStates()),
-                "GET /metrics", call -> HttpReply.text(200, "text/plain; version=0.0.4; charset=utf-8",
-                        metrics.scrape()));
+    private Routes controlRoutes(PrometheusMeterRegistry metrics) {
+        return Routes.builder()
+                .route("GET", "/healthz", call -> HttpReply.json(200, Map.of("status", "ok")))
+                .route("GET", "/stats", call -> HttpReply.json(200, stats()))
+                .route("GET", "/v1/fleet/nodes", call -> HttpReply.json(200, nodeStates()))
+                .route("GET", "/metrics", call -> HttpReply.text(200, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.scrape()))
+                .build();
     }
 
     /** Every node, in order: id and {@code host:port}. */

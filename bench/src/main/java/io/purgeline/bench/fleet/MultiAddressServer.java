@@ -1,25 +1,19 @@
 package io.purgeline.bench.fleet;
 
-import io.purgeline.service.HttpCall;
-import io.purgeline.service.HttpError;
-import io.purgeline.service.HttpReply;
-import io.purgeline.service.Route;
+import io.purgeline.service.RoutingHandler;
+import io.purgeline.service.Routes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -28,15 +22,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
@@ -58,7 +46,7 @@ final class MultiAddressServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final Selector selector;
-    private final Map<SocketAddress, Map<String, Route>> routes;
+    private final Map<SocketAddress, Routes> routes;
     private final Queue<Runnable> changes = new ConcurrentLinkedQueue<>();
     /** Listening channels by address; touched only by the accept thread. */
     private final Map<InetSocketAddress, SelectionKey> listening = new HashMap<>();
@@ -66,7 +54,7 @@ final class MultiAddressServer implements AutoCloseable {
     private Thread acceptor;
 
     private MultiAddressServer(Server server, ServerConnector connector, Selector selector,
-            Map<SocketAddress, Map<String, Route>> routes) {
+            Map<SocketAddress, Routes> routes) {
         this.server = server;
         this.connector = connector;
         this.selector = selector;
@@ -89,8 +77,9 @@ final class MultiAddressServer implements AutoCloseable {
         connector.setHost(controlHost);
         connector.setPort(0);
         server.addConnector(connector);
-        Map<SocketAddress, Map<String, Route>> routes = new ConcurrentHashMap<>();
-        server.setHandler(new Router(routes, maxBodyBytes));
+        Map<SocketAddress, Routes> routes = new ConcurrentHashMap<>();
+        server.setHandler(new RoutingHandler(
+                request -> routes.get(request.getConnectionMetaData().getLocalSocketAddress()), maxBodyBytes));
         server.setStopTimeout(5_000);
         Selector selector = Selector.open();
         MultiAddressServer multi = new MultiAddressServer(server, connector, selector, routes);
@@ -115,18 +104,18 @@ final class MultiAddressServer implements AutoCloseable {
         }
     }
 
-    void routeControl(Map<String, Route> controlRoutes) {
-        routes.put(controlAddress(), Map.copyOf(controlRoutes));
+    void routeControl(Routes controlRoutes) {
+        routes.put(controlAddress(), controlRoutes);
     }
 
     /**
-     * Listens on {@code address} (port 0 picks a free one) and serves {@code addressRoutes} there, keyed
-     * {@code "METHOD /path"}. Returns the address bound.
+     * Listens on {@code address} (port 0 picks a free one) and serves {@code addressRoutes} there. Returns the
+     * address bound.
      */
-    InetSocketAddress open(InetSocketAddress address, Map<String, Route> addressRoutes) throws IOException {
+    InetSocketAddress open(InetSocketAddress address, Routes addressRoutes) throws IOException {
         ServerSocketChannel channel = bind(address);
         InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
-        routes.put(bound, Map.copyOf(addressRoutes));
+        routes.put(bound, addressRoutes);
         startAccepting(bound, channel);
         return bound;
     }
@@ -258,75 +247,5 @@ final class MultiAddressServer implements AutoCloseable {
         }
         selector.close();
         server.stop();
-    }
-
-    /** Finds the routes of the address a request came in on, and answers as the shared WebServer's router does. */
-    private static final class Router extends Handler.Abstract {
-        private final Map<SocketAddress, Map<String, Route>> routes;
-        private final int maxBodyBytes;
-
-        Router(Map<SocketAddress, Map<String, Route>> routes, int maxBodyBytes) {
-            this.routes = routes;
-            this.maxBodyBytes = maxBodyBytes;
-        }
-
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) {
-            HttpReply reply;
-            try {
-                reply = dispatch(request);
-            } catch (HttpError e) {
-                reply = HttpReply.error(e.status(), e.code(), e.getMessage());
-            } catch (Exception e) {
-                log.error("unhandled error serving {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
-                reply = HttpReply.error(500, "internal", "internal error: " + e.getClass().getSimpleName());
-            }
-            response.setStatus(reply.status());
-            if (reply.contentType() != null) {
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
-            }
-            response.write(true, ByteBuffer.wrap(reply.body()), callback);
-            return true;
-        }
-
-        private HttpReply dispatch(Request request) throws Exception {
-            SocketAddress local = request.getConnectionMetaData().getLocalSocketAddress();
-            Map<String, Route> here = routes.get(local);
-            if (here == null) {
-                return HttpReply.error(404, "not_found", "nothing is served at " + local);
-            }
-            String path = Request.getPathInContext(request);
-            Route route = here.get(request.getMethod() + " " + path);
-            if (route == null) {
-                return HttpReply.error(404, "not_found", "no such endpoint: " + request.getMethod() + " " + path);
-            }
-            String query = request.getHttpURI().getQuery();
-            return route.handle(new HttpCall(request.getMethod(), query == null ? path : path + "?" + query, Map.of(),
-                    queryOf(request), name -> request.getHeaders().get(name), readBody(request),
-                    Request.getRemoteAddr(request)));
-        }
-
-        private byte[] readBody(Request request) throws IOException {
-            long declared = request.getLength();
-            if (declared > maxBodyBytes) {
-                throw new HttpError(413, "too_large", "body of " + declared + " bytes exceeds the limit of "
-                        + maxBodyBytes);
-            }
-            try (InputStream in = Request.asInputStream(request)) {
-                byte[] body = in.readNBytes(maxBodyBytes + 1);
-                if (body.length > maxBodyBytes) {
-                    throw new HttpError(413, "too_large", "body exceeds the limit of " + maxBodyBytes + " bytes");
-                }
-                return body;
-            }
-        }
-
-        private static Map<String, List<String>> queryOf(Request request) {
-            Map<String, List<String>> out = new LinkedHashMap<>();
-            for (Fields.Field f : Request.extractQueryParameters(request)) {
-                out.put(f.getName(), f.getValues());
-            }
-            return out;
-        }
     }
 }

@@ -15,7 +15,7 @@ public final class Lease {
             local v = redis.call('GET', KEYS[1])
             if not v then
               local t = redis.call('INCR', KEYS[2])
-              redis.call('SET', KEYS[1], ARGV[1] .. '|' .. t, 'PX', ARGV[2])
+              redis.call('SET', KEYS[1], ARGV[1] .. '|' .. t, 'NX', 'PX', ARGV[2])
               return t
             end
             local sep = string.find(v, '|', 1, true)

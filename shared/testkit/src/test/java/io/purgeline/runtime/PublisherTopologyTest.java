@@ -53,13 +53,20 @@ class PublisherTopologyTest {
     }
 
     @Test
-    void aRetriedDispatchExpiresBackIntoItsLaneAfterTheDelay() {
+    void retriesComeBackIntoTheirLaneOnlyAfterABackoffThatGrowsWithTheAttempt() {
         Topology t = ns.topology();
-        Duration delay = ns.config().retryDelayBefore(2);
-        ns.publisher().publish(Outgoing.of("", t.retryQueue(Lane.FAST, delay), "dispatch", new FailedNode("n", "retry")));
-        assertThat(ns.depth(t.laneQueue(Lane.FAST))).isZero();
-        await().atMost(Duration.ofSeconds(10)).until(() -> ns.depth(t.laneQueue(Lane.FAST)) == 1);
-        assertThat(drain(t.laneQueue(Lane.FAST))).containsExactly(new FailedNode("n", "retry"));
+        for (int attempt = 2; attempt <= 3; attempt++) {
+            Duration delay = ns.config().retryDelayBefore(attempt);
+            FailedNode retried = new FailedNode("n", "attempt " + attempt);
+            ns.publisher().publish(Outgoing.of("", t.retryQueue(Lane.FAST, delay), "dispatch", retried));
+            // Not before the delay (less a margin for clock granularity), and soon after it.
+            await().atLeast(delay.minusMillis(50)).atMost(delay.plusSeconds(5))
+                    .until(() -> ns.depth(t.laneQueue(Lane.FAST)) == 1);
+            assertThat(drain(t.laneQueue(Lane.FAST))).containsExactly(retried);
+        }
+        assertThat(ns.config().retryDelayBefore(3)).isGreaterThan(ns.config().retryDelayBefore(2));
+        assertThat(ns.config().retryDelayBefore(9)).as("the last delay repeats")
+                .isEqualTo(ns.config().retryDelayBefore(3));
     }
 
     @Test

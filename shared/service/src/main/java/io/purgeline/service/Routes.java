@@ -1,0 +1,114 @@
+package io.purgeline.service;
+
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * A route table: {@code route("GET", "/v1/tasks/{task_id}", call -> ...)}. Answers a Jetty request with the route
+ * that matches, 404 or 405 otherwise; reads the body whole, refusing one over the size limit with 413 before it is
+ * read.
+ */
+public final class Routes {
+    private static final Pattern PARAM = Pattern.compile("\\{([a-z_]+)}");
+
+    private final List<Entry> entries;
+
+    private Routes(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects routes; templates may hold {@code {name}} path parameters. */
+    public static final class Builder {
+        private final List<Entry> entries = new ArrayList<>();
+
+        private Builder() {}
+
+        public Builder route(String method, String pathTemplate, Route route) {
+            List<String> names = new ArrayList<>();
+            Matcher m = PARAM.matcher(pathTemplate);
+            StringBuilder regex = new StringBuilder();
+            int last = 0;
+            while (m.find()) {
+                regex.append(Pattern.quote(pathTemplate.substring(last, m.start()))).append("([^/]+)");
+                names.add(m.group(1));
+                last = m.end();
+            }
+            regex.append(Pattern.quote(pathTemplate.substring(last)));
+            entries.add(new Entry(method, Pattern.compile(regex.toString()), names, route));
+            return this;
+        }
+
+        public Routes build() {
+            return new Routes(entries);
+        }
+    }
+
+    private record Entry(String method, Pattern pattern, List<String> names, Route route) {}
+
+    /** Runs the matching route; errors a route throws are the caller's to turn into replies. */
+    HttpReply answer(Request request, int maxBodyBytes) throws Exception {
+        String path = Request.getPathInContext(request);
+        boolean pathMatched = false;
+        for (Entry e : entries) {
+            Matcher m = e.pattern().matcher(path);
+            if (!m.matches()) {
+                continue;
+            }
+            pathMatched = true;
+            if (!e.method().equals(request.getMethod())) {
+                continue;
+            }
+            Map<String, String> params = new HashMap<>();
+            for (int i = 0; i < e.names().size(); i++) {
+                params.put(e.names().get(i), URLDecoder.decode(m.group(i + 1), StandardCharsets.UTF_8));
+            }
+            String query = request.getHttpURI().getQuery();
+            HttpCall call = new HttpCall(request.getMethod(),
+                    query == null ? request.getHttpURI().getPath() : request.getHttpURI().getPath() + "?" + query,
+                    params, queryOf(request), name -> request.getHeaders().get(name), readBody(request, maxBodyBytes),
+                    Request.getRemoteAddr(request));
+            return e.route().handle(call);
+        }
+        if (pathMatched) {
+            return HttpReply.error(405, "method_not_allowed", request.getMethod() + " is not allowed on " + path);
+        }
+        return HttpReply.error(404, "not_found", "no such endpoint: " + path);
+    }
+
+    private static byte[] readBody(Request request, int maxBodyBytes) throws Exception {
+        long declared = request.getLength();
+        if (declared > maxBodyBytes) {
+            throw new HttpError(413, "too_large", "body of " + declared + " bytes exceeds the limit of " + maxBodyBytes);
+        }
+        try (InputStream in = Request.asInputStream(request)) {
+            byte[] body = in.readNBytes(maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                throw new HttpError(413, "too_large", "body exceeds the limit of " + maxBodyBytes + " bytes");
+            }
+            return body;
+        }
+    }
+
+    private static Map<String, List<String>> queryOf(Request request) {
+        Fields fields = Request.extractQueryParameters(request);
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Fields.Field f : fields) {
+            out.put(f.getName(), f.getValues());
+        }
+        return out;
+    }
+}
