@@ -6,6 +6,7 @@ import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.DeadLetters;
 import io.purgeline.runtime.InflightDeliveries;
+import io.purgeline.runtime.ModuleHeartbeat;
 import io.purgeline.runtime.OfflineNodes;
 import io.purgeline.runtime.ParkedWorkReplayer;
 import io.purgeline.runtime.Publisher;
@@ -70,6 +71,9 @@ public final class CallbackWorker extends RunningWorker {
                             results, forged))
                     .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline, alerts,
                             replays, clock, heartbeats, cameBack));
+            // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".
+            lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, redisKeys, NAME,
+                    java.util.UUID.randomUUID().toString()));
             WebServer http = lifecycle.own("http", Probes.install(routes,
                     () -> broker.isConnected() && redisAnswers(redis), metrics,
                     () -> Map.of(

@@ -97,7 +97,8 @@ public final class DispatchWorker extends RunningWorker {
             ParkedWorkReplayer replayer = new ParkedWorkReplayer(redis, redisKeys, offline, publisher, topology, dead,
                     config.codec(), owner);
             lifecycle.own(NodeWatchdog.NAME, Singleton.start(redis, redisKeys, NodeWatchdog.NAME, owner,
-                    settings.sweepInterval(), new NodeWatchdog(offline, alerts, settings.heartbeatTimeout(), clock)));
+                    settings.sweepInterval(),
+                    new NodeWatchdog(offline, redis, redisKeys, alerts, settings.heartbeatTimeout(), clock)));
             lifecycle.own(CatchUp.NAME, Singleton.start(redis, redisKeys, CatchUp.NAME, owner,
                     settings.sweepInterval(), new CatchUp(offline, replayer, alerts, settings.heartbeatTimeout(),
                             clock)));

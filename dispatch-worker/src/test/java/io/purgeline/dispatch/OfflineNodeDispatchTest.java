@@ -9,6 +9,7 @@ import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
 import io.purgeline.contracts.TaskOptions;
 import io.purgeline.contracts.TaskType;
+import io.purgeline.runtime.ModuleHeartbeat;
 import io.purgeline.runtime.OfflineNodes;
 import io.purgeline.runtime.Outgoing;
 import io.purgeline.service.Env;
@@ -38,6 +39,8 @@ class OfflineNodeDispatchTest {
     private static Tap alerts;
     private static OfflineNodes offline;
 
+    private static ModuleHeartbeat receiver;
+
     @BeforeAll
     static void startWorker() throws Exception {
         Map<String, String> env = new HashMap<>(ns.env());
@@ -49,12 +52,15 @@ class OfflineNodeDispatchTest {
         env.put("PURGELINE_NODE_HEARTBEAT_TIMEOUT_MS", "3000");
         alerts = ns.tap(ns.topology().alertsExchange(), "#");
         offline = new OfflineNodes(ns.redis(), ns.keys(), ns.config().codec());
+        // Stands in for a running callback-worker: without a heartbeat receiver nobody counts as silent.
+        receiver = ModuleHeartbeat.start(ns.redis(), ns.keys(), NodeWatchdog.RECEIVER, "test");
         worker = DispatchWorker.start(new Env(env));
     }
 
     @AfterAll
     static void stopWorker() throws Exception {
         worker.close();
+        receiver.close();
         alerts.close();
     }
 

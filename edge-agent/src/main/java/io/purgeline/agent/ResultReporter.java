@@ -31,11 +31,20 @@ public final class ResultReporter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultReporter.class);
 
     /**
-     * Pauses before the 2nd, 3rd and 4th attempt: about 7 s in all, enough for a callback-worker restart. Each is at
-     * least a second so that a retry is signed with a new timestamp and is not refused as a replay.
+     * Pauses before each further attempt: doubling to 30 s, about 2.5 minutes in all. A result the agent holds on to
+     * through a callback-worker or broker outage arrives when it ends; one it dropped would only come back through the
+     * dispatcher's in-flight timeout, as a second delivery of the whole subtask. Each pause is at least a second so
+     * that a retry is signed with a new timestamp and is not refused as a replay.
      */
-    public static final List<Duration> DEFAULT_BACKOFF =
-            List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+    public static final List<Duration> DEFAULT_BACKOFF = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(15), Duration.ofSeconds(30),
+            Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
+
+    /**
+     * The most a stopping agent waits for callbacks still on their way: well inside its graceful-stop budget; what is
+     * still undelivered then is re-sent by the dispatcher's in-flight timeout and answered from the next agent's work.
+     */
+    static final Duration STOP_WAIT = Duration.ofSeconds(20);
 
     private final HttpClient client;
     private final Codec codec;
@@ -145,12 +154,13 @@ public final class ResultReporter implements AutoCloseable {
     }
 
     /**
-     * Waits (bounded by the retry schedule) for callbacks still on their way, so that a stopping agent delivers what
-     * it has done.
+     * Waits (bounded by the retry schedule and {@link #STOP_WAIT}) for callbacks still on their way, so that a
+     * stopping agent delivers what it has done.
      */
     @Override
     public void close() throws InterruptedException {
-        long budget = backoff.stream().mapToLong(Duration::toMillis).sum() + (backoff.size() + 1) * timeout.toMillis();
+        long budget = Math.min(STOP_WAIT.toMillis(), backoff.stream().mapToLong(Duration::toMillis).sum()
+                + (backoff.size() + 1) * timeout.toMillis());
         long deadline = System.currentTimeMillis() + budget;
         synchronized (idle) {
             while (pending > 0 && System.currentTimeMillis() < deadline) {

@@ -71,6 +71,11 @@ public record RedisKeys(String namespace) {
         return namespace + ":fence:" + name;
     }
 
+    /** Hash of "module/instance" to the epoch millis of that worker instance's last heartbeat. */
+    public String moduleHeartbeats() {
+        return namespace + ":modules:heartbeat";
+    }
+
     /** Sorted set of live saver instances, scored by the epoch millis they were last seen. */
     public String savers() {
         return namespace + ":savers";
