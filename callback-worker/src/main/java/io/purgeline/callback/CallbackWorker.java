@@ -65,15 +65,17 @@ public final class CallbackWorker extends RunningWorker {
             Counter forged = metrics.counter("purgeline_callback_forged_total");
             Counter heartbeats = metrics.counter("purgeline_agent_heartbeats_total");
             Counter cameBack = metrics.counter("purgeline_callback_nodes_back_total");
+            // Owned before HTTP, so it publishes what HTTP handed it after HTTP has stopped taking callbacks.
+            SaveBatcher saves = lifecycle.own("result saves", SaveBatcher.start(publisher, topology,
+                    new InflightDeliveries(redis, redisKeys, config.codec())));
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
-                    .route("POST", "/v1/agent/callback", new CallbackRoute(config.codec(), keys, publisher,
-                            topology, alerts, new InflightDeliveries(redis, redisKeys, config.codec()), clock,
-                            results, forged))
+                    .route("POST", "/v1/agent/callback", new CallbackRoute(config.codec(), keys, saves, alerts,
+                            clock, results, forged))
                     .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline, alerts,
                             replays, clock, heartbeats, cameBack));
             // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".
             lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, redisKeys, NAME,
-                    java.util.UUID.randomUUID().toString()));
+                    UUID.randomUUID().toString()));
             WebServer http = lifecycle.own("http", Probes.install(routes,
                     () -> broker.isConnected() && redisAnswers(redis), metrics,
                     () -> Map.of(

@@ -11,7 +11,9 @@ import io.purgeline.service.SignedPost;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +59,7 @@ public final class ResultReporter implements AutoCloseable {
     private final Counter lost;
     private final Object idle = new Object();
     private int pending;
+    private final Set<String> onTheirWay = ConcurrentHashMap.newKeySet();
 
     /** @param scheduler runs the delayed retries; shared with other parts of the agent, it is not shut down here */
     public ResultReporter(HttpClient client, Codec codec, AgentKeys keys, String nodeId, Duration timeout,
@@ -77,8 +80,15 @@ public final class ResultReporter implements AutoCloseable {
         return codec.encode(new AgentCallback(nodeId, List.of(result)));
     }
 
-    /** Sends a callback body made by {@link #encode} in the background; returns at once. */
+    /**
+     * Sends a callback body made by {@link #encode} in the background; returns at once. A subtask whose callback is
+     * still on its way (being retried through an outage) is not sent a second time: when the dispatcher re-sends such
+     * a subtask, a second callback would only double the load on a callback path that is already behind.
+     */
     public void send(URI callbackApi, String subtaskId, Encoded body) {
+        if (!onTheirWay.add(subtaskId)) {
+            return;
+        }
         synchronized (idle) {
             pending++;
         }
@@ -91,7 +101,7 @@ public final class ResultReporter implements AutoCloseable {
                     String failure = error != null ? describe(error) : failureOf(response);
                     if (failure == null) {
                         delivered.increment();
-                        finished();
+                        finished(subtaskId);
                     } else if (attempt <= backoff.size() && (error != null || retryable(response.getStatus()))) {
                         log.warn("result of subtask {} not accepted by {} (attempt {}): {}; retrying",
                                 subtaskId, callbackApi, attempt, failure);
@@ -115,10 +125,11 @@ public final class ResultReporter implements AutoCloseable {
         log.error("result of subtask {} could not be delivered to {} after {} attempt(s): {}",
                 subtaskId, callbackApi, attempts, failure);
         lost.increment();
-        finished();
+        finished(subtaskId);
     }
 
-    private void finished() {
+    private void finished(String subtaskId) {
+        onTheirWay.remove(subtaskId);
         synchronized (idle) {
             pending--;
             idle.notifyAll();

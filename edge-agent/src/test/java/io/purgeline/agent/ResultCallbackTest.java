@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 /** Result callbacks reach callback-worker even when it is briefly unavailable; heartbeats flow on their own. */
 class ResultCallbackTest {
     private static final AtomicInteger callbackCalls = new AtomicInteger();
+    private static final AtomicInteger refusedTwiceCalls = new AtomicInteger();
+    private static final String REFUSED_TWICE = "refused-twice@" + AgentUnderTest.NODE_ID;
     private static RecordingServer cache;
     private static CallbackSink callbacks;
     private static AgentUnderTest agent;
@@ -23,10 +25,16 @@ class ResultCallbackTest {
     static void start() throws Exception {
         cache = RecordingServer.start(r -> RecordingServer.Answer.of(200, "Purged"));
         // The first result callback meets a callback-worker that is restarting.
-        callbacks = CallbackSink.start(AgentUnderTest.SECRET, r -> r.pathAndQuery().equals(CallbackSink.CALLBACK_PATH)
-                && callbackCalls.incrementAndGet() == 1
-                ? RecordingServer.Answer.of(503, "{\"error\":\"not_ready\"}")
-                : RecordingServer.Answer.of(200, "{}"));
+        callbacks = CallbackSink.start(AgentUnderTest.SECRET, r -> {
+            if (!r.pathAndQuery().equals(CallbackSink.CALLBACK_PATH)) {
+                return RecordingServer.Answer.of(200, "{}");
+            }
+            boolean refuse = r.bodyText().contains(REFUSED_TWICE)
+                    ? refusedTwiceCalls.incrementAndGet() <= 2
+                    : callbackCalls.incrementAndGet() == 1;
+            return refuse ? RecordingServer.Answer.of(503, "{\"error\":\"not_ready\"}")
+                    : RecordingServer.Answer.of(200, "{}");
+        });
         agent = AgentUnderTest.start(cache.url(), callbacks.callbackApi(), Map.of(
                 "PURGELINE_HEARTBEAT_URL", callbacks.baseUrl(),
                 "PURGELINE_HEARTBEAT_INTERVAL_MS", "100"));
@@ -50,6 +58,19 @@ class ResultCallbackTest {
         assertThat(sent.get(1).header("Timestamp")).as("the retry is signed anew")
                 .isNotEqualTo(sent.get(0).header("Timestamp"));
         assertThat(sent.get(1).bodyText()).isEqualTo(sent.get(0).bodyText());
+    }
+
+    @Test
+    void aRedeliveredSubtaskWhoseResultIsStillOnItsWayDoesNotStartASecondStreamOfCallbacks() throws Exception {
+        agent.send(agent.batch(REFUSED_TWICE, TaskType.REFRESH, List.of("http://h/b.js")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.callbacksFor(REFUSED_TWICE).size() == 1);
+        // The dispatcher sends the subtask again while its result is being retried.
+        agent.send(agent.batch(REFUSED_TWICE, TaskType.REFRESH, List.of("http://h/b.js")));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> callbacks.callbacksFor(REFUSED_TWICE).size() == 3);
+        // Accepted on its third attempt; no other callback for it is in flight, so the count stays at three.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> callbacks.callbacksFor(REFUSED_TWICE).size() == 3);
     }
 
     @Test

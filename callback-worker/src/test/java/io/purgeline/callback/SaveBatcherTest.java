@@ -1,0 +1,58 @@
+package io.purgeline.callback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.purgeline.contracts.SubtaskOutcome;
+import io.purgeline.contracts.SubtaskOutcomes;
+import io.purgeline.contracts.SubtaskState;
+import io.purgeline.runtime.InflightDeliveries;
+import io.purgeline.testkit.Tap;
+import io.purgeline.testkit.TestNamespace;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Callbacks that arrive while a publish waits for its confirm are saved together, one save per task. */
+class SaveBatcherTest {
+    @RegisterExtension
+    static final TestNamespace ns = new TestNamespace();
+
+    private static SubtaskOutcomes result(String task, String node) {
+        return new SubtaskOutcomes(task, List.of(new SubtaskOutcome(task + "@" + node, node, SubtaskState.DONE, 0, 200,
+                null, List.of(), Instant.now(), Instant.now())));
+    }
+
+    @Test
+    void resultsWaitingTogetherBecomeOneSavePerTaskAndTheirTimersAreRemoved() throws Exception {
+        InflightDeliveries inflight = new InflightDeliveries(ns.redis(), ns.keys(), ns.config().codec());
+        for (int n = 1; n <= 30; n++) {
+            ns.redis().zadd(ns.keys().inflight(), 1, "task-a@edge-" + n);
+        }
+        SaveBatcher batcher = new SaveBatcher(ns.publisher(), ns.topology(), inflight);
+        List<CompletableFuture<Void>> saved = new ArrayList<>();
+        for (int n = 1; n <= 30; n++) {
+            saved.add(batcher.save(List.of(result("task-a", "edge-" + n))));
+        }
+        saved.add(batcher.save(List.of(result("task-b", "edge-1"), result("task-c", "edge-1"))));
+        batcher.begin();
+        for (CompletableFuture<Void> f : saved) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        batcher.close();
+
+        List<Tap.Seen> messages = ns.take(ns.topology().savesQueues(), 3, Duration.ofSeconds(10));
+        List<SubtaskOutcomes> saves = messages.stream().map(m -> m.as(ns.config().codec(), SubtaskOutcomes.class))
+                .toList();
+        assertThat(saves).extracting(SubtaskOutcomes::taskId).containsExactlyInAnyOrder("task-a", "task-b", "task-c");
+        assertThat(saves.stream().filter(s -> s.taskId().equals("task-a")).findFirst().orElseThrow().outcomes())
+                .hasSize(30);
+        assertThat(messages).allSatisfy(m -> assertThat(m.properties().getType()).isEqualTo("subtask.outcomes"));
+        assertThat(ns.redis().zcard(ns.keys().inflight())).isZero();
+        assertThat(ns.topology().savesQueues().stream().mapToLong(ns::depth).sum()).isZero();
+    }
+}
