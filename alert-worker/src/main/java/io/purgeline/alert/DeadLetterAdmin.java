@@ -7,6 +7,7 @@ import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.HttpError;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter
 public final class DeadLetterAdmin {
     /** Longest body excerpt shown in a listing. */
     static final int PREVIEW_CHARS = 2_000;
+    private static final Duration REQUEUE_WAIT = Duration.ofSeconds(5);
 
     private final Broker broker;
     private final Publisher publisher;
@@ -104,6 +106,7 @@ public final class DeadLetterAdmin {
      */
     private void visit(String area, Predicate<Message> selected, Action action) {
         String queue = topology.deadQueue(areaOf(area));
+        int[] kept = new int[1];
         broker.withChannel(ch -> {
             long count = ch.messageCount(queue);
             List<Long> keep = new ArrayList<>();
@@ -126,8 +129,31 @@ public final class DeadLetterAdmin {
                 for (long tag : keep) {
                     ch.basicNack(tag, false, true);
                 }
+                kept[0] = keep.size();
             }
         });
+        awaitReady(queue, kept[0]);
+    }
+
+    /**
+     * The queue applies a requeue after the channel has moved on, so without this wait a listing right after a replay
+     * could miss messages that are still parked. Bounded: a slow broker delays the answer, never loses a message.
+     */
+    private void awaitReady(String queue, int atLeast) {
+        long deadline = System.nanoTime() + REQUEUE_WAIT.toNanos();
+        long[] ready = new long[1];
+        while (true) {
+            broker.withChannel(ch -> ready[0] = ch.messageCount(queue));
+            if (ready[0] >= atLeast || System.nanoTime() > deadline) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static Parked describe(Message m) {

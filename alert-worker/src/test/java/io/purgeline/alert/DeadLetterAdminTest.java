@@ -91,8 +91,12 @@ class DeadLetterAdminTest {
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().messageId(messageId).deliveryMode(2)
                 .headers(Map.of(Topology.DEAD_REASON_HEADER, reason,
                         Topology.DEAD_SOURCE_HEADER, ns.topology().ingestQueue())).build();
-        ns.broker().withChannel(ch -> ch.basicPublish(ns.topology().deadExchange(), Topology.Area.INGEST.key(), props,
-                body.getBytes(StandardCharsets.UTF_8)));
+        ns.broker().withChannel(ch -> {
+            ch.confirmSelect();
+            ch.basicPublish(ns.topology().deadExchange(), Topology.Area.INGEST.key(), props,
+                    body.getBytes(StandardCharsets.UTF_8));
+            ch.waitForConfirmsOrDie(5_000);
+        });
     }
 
     private HttpResponse<String> call(String method, String path) throws Exception {
