@@ -53,8 +53,8 @@ public final class AlertWorker extends RunningWorker {
                     .route("GET", "/v1/dead", call -> HttpReply.json(200, Map.of("depths", deadLetters.depths())))
                     .route("GET", "/v1/dead/{area}", call -> HttpReply.json(200, Map.of("messages",
                             deadLetters.list(call.pathParam("area"), limit(call.query("limit"))))))
-                    .route("POST", "/v1/dead/{area}/replay", call -> HttpReply.json(200, Map.of("replayed",
-                            deadLetters.replay(call.pathParam("area"), call.query("message_id")))))
+                    .route("POST", "/v1/dead/{area}/replay", call -> HttpReply.json(200,
+                            deadLetters.replay(call.pathParam("area"), call.query("message_id"))))
                     .route("POST", "/v1/dead/{area}/drop", call -> HttpReply.json(200, Map.of("dropped",
                             deadLetters.drop(call.pathParam("area"), call.query("message_id")))));
             WebServer http = lifecycle.own("http", Probes.install(routes,

@@ -4,17 +4,20 @@ import com.rabbitmq.client.GetResponse;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.CodecException;
 import io.purgeline.runtime.Broker;
+import io.purgeline.runtime.BrokerException;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.HttpError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 
@@ -64,21 +67,42 @@ public final class DeadLetterAdmin {
         return out;
     }
 
-    /** Publishes the matching messages back to their source queues; returns how many. */
-    public int replay(String area, String messageId) {
-        int[] n = new int[1];
+    /** What a replay did: how many messages went back to their queues, and how many stayed parked. */
+    public record Replayed(int replayed, int kept) {}
+
+    /**
+     * Publishes the matching messages back to their source queues, persistent. A message whose source is not a queue
+     * (a stored delivery from a Redis list that could not be decoded, or a message not parked by purgeline) has
+     * nowhere to go back to and stays parked.
+     */
+    public Replayed replay(String area, String messageId) {
+        int[] n = new int[2];
+        Map<String, Boolean> queues = new HashMap<>();
         visit(area, matching(messageId), (m, parked) -> {
-            if (parked.source() == null) {
-                return false; // not parked by purgeline: nowhere known to send it back to, so it stays
+            if (parked.source() == null || !queues.computeIfAbsent(parked.source(), this::queueExists)) {
+                n[1]++;
+                return false;
             }
             MessageProperties p = m.getMessageProperties();
             p.getHeaders().remove(Topology.DEAD_REASON_HEADER);
             p.getHeaders().remove(Topology.DEAD_SOURCE_HEADER);
+            // The properties converter leaves the delivery mode unset: restore it, or a replayed message would not
+            // survive a broker restart.
+            p.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
             publisher.publishRaw("", parked.source(), m);
             n[0]++;
             return true;
         });
-        return n[0];
+        return new Replayed(n[0], n[1]);
+    }
+
+    private boolean queueExists(String queue) {
+        try {
+            broker.withChannel(ch -> ch.queueDeclarePassive(queue));
+            return true;
+        } catch (BrokerException e) {
+            return false;
+        }
     }
 
     /** Removes the matching messages for good; returns how many. */
@@ -119,7 +143,14 @@ public final class DeadLetterAdmin {
                     long tag = r.getEnvelope().getDeliveryTag();
                     Message m = new Message(r.getBody(), properties.toMessageProperties(r.getProps(),
                             r.getEnvelope(), "UTF-8"));
-                    if (selected.test(m) && action.apply(m, describe(m))) {
+                    boolean consumed;
+                    try {
+                        consumed = selected.test(m) && action.apply(m, describe(m));
+                    } catch (Exception e) {
+                        keep.add(tag); // back to the queue with the others, not left unacked on a cached channel
+                        throw e;
+                    }
+                    if (consumed) {
                         ch.basicAck(tag, false);
                     } else {
                         keep.add(tag);

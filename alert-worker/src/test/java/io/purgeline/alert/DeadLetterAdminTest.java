@@ -58,15 +58,26 @@ class DeadLetterAdminTest {
 
     @Test
     void replayingOneMessagePutsItBackOnItsSourceQueueWithoutTheDeadLetterHeaders() throws Exception {
-        assertThat(call("POST", "/v1/dead/ingest/replay?message_id=m2").body()).isEqualTo("{\"replayed\":1}");
+        assertThat(call("POST", "/v1/dead/ingest/replay?message_id=m2").body())
+                .isEqualTo("{\"replayed\":1,\"kept\":0}");
         assertThat(ns.depth(ns.topology().deadQueue(Topology.Area.INGEST))).isEqualTo(2);
         GetResponse[] back = new GetResponse[1];
         ns.broker().withChannel(ch -> back[0] = ch.basicGet(ns.topology().ingestQueue(), true));
         assertThat(new String(back[0].getBody(), StandardCharsets.UTF_8)).isEqualTo("body two");
         assertThat(back[0].getProps().getMessageId()).isEqualTo("m2");
+        assertThat(back[0].getProps().getDeliveryMode()).as("persistent, as it was parked").isEqualTo(2);
         assertThat(back[0].getProps().getHeaders()).doesNotContainKeys(Topology.DEAD_REASON_HEADER,
                 Topology.DEAD_SOURCE_HEADER);
         assertThat(call("GET", "/v1/dead/ingest").body()).contains("m1", "m3").doesNotContain("m2");
+    }
+
+    @Test
+    void aMessageWhoseSourceIsNoQueueStaysParkedWhenReplayed() throws Exception {
+        park("m4", "undecodable stored delivery", "not a DispatchMessage", ns.keys().inflightDeliveries());
+        assertThat(call("POST", "/v1/dead/ingest/replay").body()).isEqualTo("{\"replayed\":3,\"kept\":1}");
+        assertThat(call("GET", "/v1/dead/ingest").body()).contains("m4").doesNotContain("m1", "m2", "m3");
+        assertThat(ns.depth(ns.topology().deadQueue(Topology.Area.INGEST))).isEqualTo(1);
+        assertThat(ns.depth(ns.topology().ingestQueue())).isEqualTo(3);
     }
 
     @Test
@@ -88,9 +99,12 @@ class DeadLetterAdminTest {
     }
 
     private void park(String messageId, String body, String reason) {
+        park(messageId, body, reason, ns.topology().ingestQueue());
+    }
+
+    private void park(String messageId, String body, String reason, String source) {
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().messageId(messageId).deliveryMode(2)
-                .headers(Map.of(Topology.DEAD_REASON_HEADER, reason,
-                        Topology.DEAD_SOURCE_HEADER, ns.topology().ingestQueue())).build();
+                .headers(Map.of(Topology.DEAD_REASON_HEADER, reason, Topology.DEAD_SOURCE_HEADER, source)).build();
         ns.broker().withChannel(ch -> {
             ch.confirmSelect();
             ch.basicPublish(ns.topology().deadExchange(), Topology.Area.INGEST.key(), props,
