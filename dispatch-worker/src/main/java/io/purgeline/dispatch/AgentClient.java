@@ -3,7 +3,9 @@ package io.purgeline.dispatch;
 import io.purgeline.contracts.AgentBatch;
 import io.purgeline.contracts.AgentSubtask;
 import io.purgeline.contracts.Assignment;
+import io.purgeline.contracts.BatchQueued;
 import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.CodecException;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Signatures;
 import io.purgeline.contracts.TaskType;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -58,7 +61,10 @@ public final class AgentClient {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(Delivery.impossible(a, e.getMessage()));
         }
-        return SignedPost.send(client, uri, codec.encode(batchFor(message, a)), keys.accessKey(), keys.secret(),
+        // The agent refuses a token it has seen; two sends of one body within a second would sign alike (a stored
+        // delivery parked twice and replayed together), so each send carries a nonce of its own.
+        URI once = URI.create(uri + "?nonce=" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        return SignedPost.send(client, once, codec.encode(batchFor(message, a)), keys.accessKey(), keys.secret(),
                         timeout)
                 .handle((response, error) -> error != null
                         ? Delivery.unanswered(a, describe(error))
@@ -79,15 +85,26 @@ public final class AgentClient {
                 Signatures.callbackToken(keys.secret(), a.subtaskId()))));
     }
 
-    private static Delivery answered(Assignment a, ContentResponse response) {
+    private Delivery answered(Assignment a, ContentResponse response) {
         int status = response.getStatus();
         if (status / 100 == 2) {
-            return Delivery.accepted(a, status);
+            return Delivery.accepted(a, status, stillRunning(a, response));
         }
         String body = response.getContentAsString();
         body = body == null ? "" : body.strip();
         return Delivery.refused(a, status, "answered " + status
                 + (body.isEmpty() ? "" : " " + (body.length() > 300 ? body.substring(0, 300) + "…" : body)));
+    }
+
+    /** Whether the agent's answer names the subtask as one it already had and is still working on. */
+    private boolean stillRunning(Assignment a, ContentResponse response) {
+        try {
+            BatchQueued queued = codec.decode(response.getContent(), response.getHeaders().get("Content-Encoding"),
+                    BatchQueued.class);
+            return queued != null && queued.stillRunning().contains(a.subtaskId());
+        } catch (CodecException e) {
+            return false; // an agent that says less is taken at its 2xx: accepted
+        }
     }
 
     private String describe(Throwable error) {

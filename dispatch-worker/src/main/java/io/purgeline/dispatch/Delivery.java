@@ -5,22 +5,24 @@ import io.purgeline.contracts.Assignment;
 /**
  * How one node's batch fared. {@code failure} is null when the agent accepted it (2xx); {@code httpCode} is the
  * agent's answer, null when there was none. {@code retryable} is false when sending again cannot help.
+ * {@code stillRunning}: the agent already had this subtask and is still working on it.
  */
-public record Delivery(Assignment assignment, Integer httpCode, String failure, boolean retryable) {
-    static Delivery accepted(Assignment a, int httpCode) {
-        return new Delivery(a, httpCode, null, false);
+public record Delivery(Assignment assignment, Integer httpCode, String failure, boolean retryable,
+        boolean stillRunning) {
+    static Delivery accepted(Assignment a, int httpCode, boolean stillRunning) {
+        return new Delivery(a, httpCode, null, false, stillRunning);
     }
 
     static Delivery unanswered(Assignment a, String reason) {
-        return new Delivery(a, null, reason, true);
+        return new Delivery(a, null, reason, true, false);
     }
 
     static Delivery refused(Assignment a, int httpCode, String reason) {
-        return new Delivery(a, httpCode, reason, true);
+        return new Delivery(a, httpCode, reason, true, false);
     }
 
     static Delivery impossible(Assignment a, String reason) {
-        return new Delivery(a, null, reason, false);
+        return new Delivery(a, null, reason, false, false);
     }
 
     public boolean ok() {

@@ -17,6 +17,8 @@ import io.purgeline.runtime.Topology;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -94,18 +96,22 @@ public final class DispatchHandler implements QueueConsumer.Handler<DispatchMess
     private void send(DispatchMessage message) {
         // Recorded before sending, not after: a quick agent's callback must find the entry to settle, or the sweeper
         // would later send a finished subtask again.
-        List<DispatchMessage> each = message.assignments().stream().map(a -> StoredDeliveries.of(message, a)).toList();
-        long due = clock.millis() + resultDue.toMillis();
-        inflight.record(each, due);
+        long now = clock.millis();
+        Map<Long, List<DispatchMessage>> byDue = new LinkedHashMap<>();
+        for (Assignment a : message.assignments()) {
+            byDue.computeIfAbsent(now + resultDue(a), d -> new ArrayList<>()).add(StoredDeliveries.of(message, a));
+        }
+        byDue.forEach((due, deliveries) -> inflight.record(deliveries, due)); // one group unless attempts differ
         List<Delivery> deliveries = agents.deliver(message);
+        keepAttemptsOfRunningWork(message, deliveries);
         List<Delivery> failures = deliveries.stream().filter(d -> !d.ok()).toList();
         accepted.increment(deliveries.size() - failures.size());
         failed.increment(failures.size());
         if (failures.isEmpty()) {
             return;
         }
-        inflight.removeIfUnchanged(failures.stream()
-                .map(d -> new InflightDeliveries.Due(d.assignment().subtaskId(), due, null)).toList());
+        inflight.removeIfUnchanged(failures.stream().map(d -> new InflightDeliveries.Due(d.assignment().subtaskId(),
+                now + resultDue(d.assignment()), null)).toList());
         List<Delivery> left = parking.parkUnanswered(message, failures);
         RetryPolicy.Plan plan = retries.plan(message, lane, left, clock.instant());
         publisher.publish(plan.messages());
@@ -120,6 +126,32 @@ public final class DispatchHandler implements QueueConsumer.Handler<DispatchMess
                     message.taskId(), d.assignment().nodeId(), Map.of("subtask_id", d.assignment().subtaskId(),
                             "address", String.valueOf(d.assignment().address()),
                             "attempts", Integer.toString(d.assignment().attempt())));
+        }
+    }
+
+    /**
+     * How long a delivery's result may take. A result late once is likely late again for the same reason (a backlog
+     * at the agent or on the way back): each re-send waits twice as long as the one before, up to 8 times, so that
+     * timeouts under load do not multiply the load.
+     */
+    private long resultDue(Assignment a) {
+        return resultDue.toMillis() << Math.min(Math.max(a.attempt() - 1, 0), 3);
+    }
+
+    /**
+     * A re-send that finds the agent still working on the subtask (a long queue, a slow cache) was a check, not a
+     * failed attempt: the stored delivery goes back to the attempt it had, so a node that is busy but alive is never
+     * recorded failed for it. Its task's deadline still bounds the wait.
+     */
+    private void keepAttemptsOfRunningWork(DispatchMessage message, List<Delivery> deliveries) {
+        List<DispatchMessage> running = deliveries.stream()
+                .filter(d -> d.stillRunning() && d.assignment().attempt() > 1)
+                .map(d -> StoredDeliveries.of(message, d.assignment().previousAttempt()))
+                .toList();
+        inflight.replaceIfPending(running);
+        if (!running.isEmpty()) {
+            log.info("task {}: {} node(s) still working on their subtask; attempts not counted", message.taskId(),
+                    running.size());
         }
     }
 

@@ -94,6 +94,7 @@ final class InflightSweeper implements Singleton.Job {
     private Decision decide(List<InflightDeliveries.Due> due) {
         List<Outgoing> out = new ArrayList<>();
         int again = 0;
+        Map<String, DispatchMessage> againByTask = new LinkedHashMap<>();
         Map<String, List<SubtaskOutcome>> failedByTask = new LinkedHashMap<>();
         for (InflightDeliveries.Due d : due) {
             if (d.delivery() == null) {
@@ -109,7 +110,10 @@ final class InflightSweeper implements Singleton.Job {
             }
             Assignment a = delivery.assignments().get(0);
             if (a.attempt() < maxAttempts) {
-                out.add(StoredDeliveries.toLane(topology, StoredDeliveries.of(delivery, a.nextAttempt())));
+                // The nodes of one task are sent again in one message: when a backlog delays many results at once,
+                // re-sends cost the broker and the dispatcher one message per task, not one per node.
+                againByTask.merge(delivery.taskId(), StoredDeliveries.of(delivery, a.nextAttempt()),
+                        (held, more) -> held.withAssignments(concat(held.assignments(), more.assignments())));
                 again++;
             } else {
                 String reason = "no result within " + seconds(timeout) + " after " + a.attempt() + " deliveries";
@@ -117,8 +121,15 @@ final class InflightSweeper implements Singleton.Job {
                         .add(OutcomeSaves.failed(a, null, reason, clock.instant()));
             }
         }
+        againByTask.values().forEach(m -> out.add(StoredDeliveries.toLane(topology, m)));
         failedByTask.forEach((task, outcomes) -> out.add(OutcomeSaves.save(topology, task, outcomes)));
         return new Decision(out, again, failedByTask);
+    }
+
+    private static List<Assignment> concat(List<Assignment> a, List<Assignment> b) {
+        List<Assignment> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** "30s", or "0.3s" for the short timeouts of tests. */

@@ -82,6 +82,27 @@ class AgentClientTest {
     }
 
     @Test
+    void theSameDeliverySentTwiceInOneSecondIsSignedAnewEachTime() throws Exception {
+        try (FakeAgent agent = FakeAgent.accepting()) {
+            DispatchMessage twice = message(new Assignment("t@d", "d", agent.address(), 1));
+            client.deliver(twice);
+            client.deliver(twice);
+            assertThat(agent.received()).extracting(FakeAgent.Received::token).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void anAgentStillWorkingOnTheSubtaskSaysSo() throws Exception {
+        try (FakeAgent agent = FakeAgent.working()) {
+            DispatchMessage m = message(new Assignment("t@w", "w", agent.address(), 2));
+            assertThat(client.deliver(m).get(0).stillRunning()).as("first delivery: newly queued").isFalse();
+            Delivery again = client.deliver(m).get(0);
+            assertThat(again.ok()).isTrue();
+            assertThat(again.stillRunning()).isTrue();
+        }
+    }
+
+    @Test
     void aNodeWithoutAPortIsNeverSentTo() {
         Delivery d = client.deliver(message(new Assignment("t@x", "x", "edge-x.example", 1))).get(0);
 

@@ -3,6 +3,8 @@ package io.purgeline.dispatch;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.purgeline.contracts.AgentBatch;
+import io.purgeline.contracts.AgentSubtask;
+import io.purgeline.contracts.BatchQueued;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.Signatures;
 import java.io.IOException;
@@ -10,9 +12,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /** An edge agent stand-in: records the batches it is sent and answers as the test says. */
 final class FakeAgent implements AutoCloseable {
@@ -46,22 +51,40 @@ final class FakeAgent implements AutoCloseable {
         return start(r -> 202);
     }
 
+    /**
+     * An agent that takes every subtask and never finishes one (a long backlog, a slow cache): a subtask sent again
+     * is answered as the real agent answers it, named in {@code still_running}.
+     */
+    static FakeAgent working() throws IOException {
+        Set<String> had = ConcurrentHashMap.newKeySet();
+        return startOn(0, r -> 202, r -> {
+            List<String> ids = r.batch().subtasks().stream().map(AgentSubtask::subtaskId).toList();
+            List<String> running = ids.stream().filter(id -> !had.add(id)).toList();
+            return Codec.standard().toJson(new BatchQueued(BatchQueued.QUEUED, ids.size(), running.size(), running));
+        });
+    }
+
     static FakeAgent start(Answer answer) throws IOException {
         return startOn(0, answer);
     }
 
     /** An agent on a given port: a node that was down and is back at the same address. */
     static FakeAgent startOn(int port, Answer answer) throws IOException {
+        return startOn(port, answer, r -> null);
+    }
+
+    private static FakeAgent startOn(int port, Answer answer, Function<Received, String> body) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         ExecutorService threads = Executors.newCachedThreadPool();
         FakeAgent agent = new FakeAgent(server, threads);
-        server.createContext("/", exchange -> agent.serve(exchange, answer));
+        server.createContext("/", exchange -> agent.serve(exchange, answer, body));
         server.setExecutor(threads);
         server.start();
         return agent;
     }
 
-    private void serve(HttpExchange exchange, Answer answer) throws IOException {
+    private void serve(HttpExchange exchange, Answer answer, Function<Received, String> answerBody)
+            throws IOException {
         try (exchange) {
             var h = exchange.getRequestHeaders();
             String ts = h.getFirst(Signatures.TIMESTAMP);
@@ -75,7 +98,9 @@ final class FakeAgent implements AutoCloseable {
             } catch (Exception e) {
                 status = 500;
             }
-            byte[] body = ("{\"state\":\"test answer " + status + "\"}").getBytes(StandardCharsets.UTF_8);
+            String text = answerBody.apply(r);
+            byte[] body = (text != null ? text : "{\"state\":\"test answer " + status + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

@@ -78,6 +78,44 @@ class InflightTimeoutTest {
     }
 
     @Test
+    void theNodesOfOneTaskWhoseResultsAreLateAreSentAgainInOneMessage() throws Exception {
+        try (FakeAgent a = FakeAgent.accepting(); FakeAgent b = FakeAgent.accepting(); FakeAgent c = FakeAgent.accepting();
+                Tap lane = ns.tap(ns.topology().dispatchExchange(), Lane.SLOW.wire())) {
+            List<FakeAgent> agents = List.of(a, b, c);
+            publish(new DispatchMessage("task-late", "customer-1", TaskType.REFRESH,
+                    List.of("https://www.example.com/a.js"), TaskOptions.NONE, 5, Lane.SLOW,
+                    Instant.now().plusSeconds(600), List.of(
+                            new Assignment("task-late@a", "a", a.address(), 1),
+                            new Assignment("task-late@b", "b", b.address(), 1),
+                            new Assignment("task-late@c", "c", c.address(), 1))));
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> agents.stream().allMatch(x -> x.received().size() >= 2));
+
+            DispatchMessage again = lane.await(Lane.SLOW.wire(), DispatchMessage.class,
+                    m -> m.taskId().equals("task-late") && m.assignments().get(0).attempt() == 2, Duration.ofSeconds(5));
+            assertThat(again.assignments()).extracting(Assignment::subtaskId)
+                    .containsExactlyInAnyOrder("task-late@a", "task-late@b", "task-late@c");
+        }
+    }
+
+    @Test
+    void aNodeStillWorkingOnItsSubtaskIsCheckedOnButNeverRecordedFailed() throws Exception {
+        try (FakeAgent busy = FakeAgent.working(); SavesReader saves = SavesReader.open(ns)) {
+            publish(message("task-busy", "edge-busy", busy.address()));
+
+            // Twice the attempt limit of re-sends, each answered "still running".
+            await().atMost(Duration.ofSeconds(20)).until(() -> busy.received().size() >= 6);
+
+            assertThat(saves.saves()).as("no outcome recorded for a node that is still working")
+                    .noneMatch(s -> "task-busy".equals(s.correlationId()));
+            assertThat(ns.redis().zscore(ns.keys().inflight(), "task-busy@edge-busy")).as("still awaited").isNotNull();
+            DispatchMessage stored = ns.config().codec().fromJson(
+                    ns.redis().hget(ns.keys().inflightDeliveries(), "task-busy@edge-busy"), DispatchMessage.class);
+            assertThat(stored.assignments().get(0).attempt()).as("checks are not attempts").isLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
     void aDeliveryWhoseResultCameInIsNotSentAgain() throws Exception {
         InflightDeliveries inflight = new InflightDeliveries(ns.redis(), ns.keys(), ns.config().codec());
         try (FakeAgent reporting = FakeAgent.accepting(); FakeAgent mute = FakeAgent.accepting()) {

@@ -40,9 +40,12 @@ public final class SubtaskRunner implements AutoCloseable {
     /** A stopping agent finishes what it accepted; a full backlog of purges drains well within this. */
     private static final Duration DRAIN = Duration.ofSeconds(30);
 
-    /** What became of an offered batch: refused whole, or accepted with this many new and duplicate subtasks. */
-    public record Admission(boolean accepted, int queued, int duplicates) {
-        static final Admission REFUSED = new Admission(false, 0, 0);
+    /**
+     * What became of an offered batch: refused whole, or accepted with this many new and duplicate subtasks, naming
+     * the duplicates still waiting or running here (their results are yet to come; the others were re-reported).
+     */
+    public record Admission(boolean accepted, int queued, int duplicates, List<String> stillRunning) {
+        static final Admission REFUSED = new Admission(false, 0, 0, List.of());
     }
 
     private record Job(AgentSubtask subtask, URI callbackApi) {}
@@ -95,10 +98,16 @@ public final class SubtaskRunner implements AutoCloseable {
         List<AgentSubtask> fresh = new ArrayList<>();
         Map<String, Encoded> finished = new LinkedHashMap<>();
         Set<String> named = new HashSet<>();
+        List<String> stillRunning = new ArrayList<>();
         int suppressed = 0;
         for (AgentSubtask subtask : batch.subtasks()) {
             String id = subtask.subtaskId();
-            if (!named.add(id) || recent.isRunning(id)) {
+            if (!named.add(id)) {
+                suppressed++;
+                continue;
+            }
+            if (recent.isRunning(id)) {
+                stillRunning.add(id);
                 suppressed++;
                 continue;
             }
@@ -125,7 +134,7 @@ public final class SubtaskRunner implements AutoCloseable {
                     nodeId, suppressed, batch.subtasks().size());
         }
         finished.forEach((id, result) -> reporter.send(callbackApi, id, result));
-        return new Admission(true, fresh.size(), suppressed);
+        return new Admission(true, fresh.size(), suppressed, stillRunning);
     }
 
     /** Hands waiting jobs to the threads while this node has workers free. Called holding the lock. */

@@ -2,18 +2,18 @@ package io.purgeline.agent;
 
 import io.purgeline.contracts.AgentBatch;
 import io.purgeline.contracts.AgentSubtask;
+import io.purgeline.contracts.BatchQueued;
 import io.purgeline.contracts.Codec;
 import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
 import io.purgeline.service.HttpReply;
 import io.purgeline.service.Route;
 import java.net.URI;
-import java.util.Map;
 
 /**
  * {@code POST /v1/agent/task}: a signed batch from the dispatcher. Answers 202 as soon as the batch is queued; the
  * work and its result callbacks follow asynchronously. The answer counts the subtasks that were {@code duplicates}
- * (already running or recently done here): those are not executed again.
+ * (already running or recently done here): those are not executed again, and names those still running.
  */
 public final class TaskEndpoint implements Route {
     public static final String PATH = "/v1/agent/task";
@@ -43,8 +43,8 @@ public final class TaskEndpoint implements Route {
                                 + runner.queued() + " waiting); retry later"
                         : "the agent is stopping");
             }
-            return HttpReply.json(202, Map.of("state", "queued", "subtasks", batch.subtasks().size(),
-                    "duplicates", admission.duplicates()));
+            return HttpReply.json(202, new BatchQueued(BatchQueued.QUEUED, batch.subtasks().size(), admission.duplicates(),
+                    admission.stillRunning()));
         } catch (RuntimeException e) {
             verifier.release(token);
             throw e;

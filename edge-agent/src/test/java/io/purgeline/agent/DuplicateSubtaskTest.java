@@ -57,7 +57,7 @@ class DuplicateSubtaskTest {
         ContentResponse redelivered = agent.sendSignedAt(batch, now - 1);
 
         assertThat(redelivered.getStatus()).isEqualTo(202);
-        assertThat(redelivered.getContentAsString()).contains("\"duplicates\":1");
+        assertThat(redelivered.getContentAsString()).contains("\"duplicates\":1", "\"still_running\":[]");
         await().atMost(Duration.ofSeconds(10)).until(() -> callbacks.callbacksFor(subtaskId).size() == 2);
         List<RecordingServer.Received> reported = callbacks.callbacksFor(subtaskId);
         reported.forEach(callbacks::assertSigned);
@@ -77,7 +77,8 @@ class DuplicateSubtaskTest {
 
         ContentResponse redelivered = agent.sendSignedAt(batch, now - 1);
         assertThat(redelivered.getStatus()).isEqualTo(202);
-        assertThat(redelivered.getContentAsString()).contains("\"duplicates\":1");
+        assertThat(redelivered.getContentAsString()).as("its result is still to come")
+                .contains("\"duplicates\":1", "\"still_running\":[\"" + subtaskId + "\"]");
         slowCacheGate.countDown();
 
         // The single worker takes subtasks in order: a second copy would run before this later one.

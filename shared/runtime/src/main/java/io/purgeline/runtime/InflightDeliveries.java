@@ -27,6 +27,15 @@ public final class InflightDeliveries {
             return 0
             """;
 
+    // KEYS: in-flight zset, deliveries hash. ARGV: subtask id, the delivery to store.
+    private static final String REPLACE_IF_PENDING = """
+            if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+              redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+              return 1
+            end
+            return 0
+            """;
+
     private final RedisClient redis;
     private final RedisKeys keys;
     private final Codec codec;
@@ -50,6 +59,23 @@ public final class InflightDeliveries {
                 String subtaskId = d.assignments().get(0).subtaskId();
                 p.zadd(keys.inflight(), dueMillis, subtaskId);
                 p.hset(keys.inflightDeliveries(), subtaskId, codec.toJson(d));
+            }
+            p.sync();
+        }
+    }
+
+    /**
+     * Replaces the stored deliveries of subtasks still awaiting results, keeping their timers; a subtask settled
+     * meanwhile stays settled. Pipelined.
+     */
+    public void replaceIfPending(List<DispatchMessage> deliveries) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        try (Pipeline p = redis.pipelined()) {
+            for (DispatchMessage d : deliveries) {
+                p.eval(REPLACE_IF_PENDING, List.of(keys.inflight(), keys.inflightDeliveries()),
+                        List.of(d.assignments().get(0).subtaskId(), codec.toJson(d)));
             }
             p.sync();
         }
