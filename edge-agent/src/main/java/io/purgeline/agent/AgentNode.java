@@ -49,7 +49,8 @@ public final class AgentNode implements AutoCloseable {
         TaskEndpoint tasks = new TaskEndpoint(nodeId, new SignatureVerifier(shared.keys(), shared.clock()),
                 shared.codec(), runner);
         String version = version();
-        HeartbeatSender heartbeats = settings.heartbeatUrl() == null ? null : HeartbeatSender.start(shared.client(),
+        HeartbeatSender heartbeats = settings.heartbeatUrl() == null ? null : HeartbeatSender.start(
+                shared.heartbeatClient(),
                 shared.codec(), shared.keys(), settings.heartbeatUrl(), settings.heartbeatInterval(),
                 settings.callbackTimeout(),
                 () -> new Heartbeat(nodeId, version, cache.kind(), runner.queued(), runner.running()),

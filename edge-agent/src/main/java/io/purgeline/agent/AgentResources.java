@@ -14,13 +14,16 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * What every agent node of one process shares: one pooled HTTP client (to the cache, for results and heartbeats), one
+ * What every agent node of one process shares: one pooled HTTP client (to the cache and for results), a small one for
+ * heartbeats on the same threads (a heartbeat queued behind a backlog of results would arrive late and get a busy
+ * node marked offline), one
  * pool of threads that work on subtasks, one timer (heartbeats, callback retries), the codec, the link keys, the clock
  * and the meter registry. A deployed agent is one node and sizes the pool to that node's workers; the fleet simulator
  * runs hundreds of nodes on one set of these, which keeps it at a few dozen threads instead of dozens per node.
  */
 public final class AgentResources implements AutoCloseable {
     private final HttpClient client;
+    private final HttpClient heartbeatClient;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
     private final Codec codec;
@@ -28,9 +31,10 @@ public final class AgentResources implements AutoCloseable {
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    private AgentResources(HttpClient client, ExecutorService workers, ScheduledExecutorService timer, Codec codec,
-            AgentKeys keys, Clock clock, MeterRegistry metrics) {
+    private AgentResources(HttpClient client, HttpClient heartbeatClient, ExecutorService workers,
+            ScheduledExecutorService timer, Codec codec, AgentKeys keys, Clock clock, MeterRegistry metrics) {
         this.client = client;
+        this.heartbeatClient = heartbeatClient;
         this.workers = workers;
         this.timer = timer;
         this.codec = codec;
@@ -60,15 +64,21 @@ public final class AgentResources implements AutoCloseable {
             pool.setMinThreads(2);
             pool.setMaxThreads(ioThreads);
         }
+        HttpClient heartbeatClient = SignedPost.startClient(name + "-heartbeats", 4, client.getExecutor());
         AtomicInteger n = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(workerThreads,
                 r -> new Thread(r, name + "-worker-" + n.incrementAndGet()));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, name + "-timer"));
-        return new AgentResources(client, workers, timer, Codec.standard(), keys, Clock.systemUTC(), metrics);
+        return new AgentResources(client, heartbeatClient, workers, timer, Codec.standard(), keys, Clock.systemUTC(),
+                metrics);
     }
 
     public HttpClient client() {
         return client;
+    }
+
+    public HttpClient heartbeatClient() {
+        return heartbeatClient;
     }
 
     public ExecutorService workers() {
@@ -103,6 +113,7 @@ public final class AgentResources implements AutoCloseable {
             workers.shutdownNow();
         }
         timer.shutdownNow();
+        heartbeatClient.stop();
         client.stop();
     }
 }

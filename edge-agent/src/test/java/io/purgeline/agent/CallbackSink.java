@@ -42,6 +42,11 @@ final class CallbackSink implements AutoCloseable {
         return server.url();
     }
 
+    /** Every result callback received so far, answered or not. */
+    List<RecordingServer.Received> callbacks() {
+        return server.received(CALLBACK_PATH);
+    }
+
     /** Every callback received for the subtask, in arrival order. */
     List<RecordingServer.Received> callbacksFor(String subtaskId) {
         return server.received(CALLBACK_PATH).stream().filter(r -> resultIn(r, subtaskId).isPresent()).toList();

@@ -5,6 +5,7 @@ import io.purgeline.contracts.Signatures;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
@@ -44,7 +45,16 @@ public final class SignedPost {
      * a "protocol violation" error hiding both.
      */
     public static HttpClient startClient(String name, int maxConnectionsPerDestination) throws Exception {
+        return startClient(name, maxConnectionsPerDestination, null);
+    }
+
+    /** The same, running on a thread pool shared with another client ({@code null}: a pool of its own). */
+    public static HttpClient startClient(String name, int maxConnectionsPerDestination, Executor executor)
+            throws Exception {
         HttpClient client = new HttpClient();
+        if (executor != null) {
+            client.setExecutor(executor);
+        }
         client.setMaxConnectionsPerDestination(maxConnectionsPerDestination);
         client.setConnectTimeout(2_000);
         client.setIdleTimeout(60_000);
