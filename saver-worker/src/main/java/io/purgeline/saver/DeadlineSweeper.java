@@ -52,7 +52,9 @@ final class DeadlineSweeper implements Singleton.Job {
     public void run(Lease lease) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         recent.values().removeIf(at -> at.isBefore(now.minus(resendAfter)));
-        List<String> due = store.overdue(now, LIMIT).stream().filter(id -> !recent.containsKey(id)).toList();
+        // Read past the ones published recently and not applied yet, or a backlog of those would hide the rest.
+        List<String> due = store.overdue(now, LIMIT + recent.size()).stream().filter(id -> !recent.containsKey(id))
+                .limit(LIMIT).toList();
         // The fencing check: a sweeper paused past its lease's TTL must not publish beside its successor.
         if (due.isEmpty() || !lease.isHeld()) {
             return;
