@@ -15,6 +15,7 @@ import io.purgeline.service.Route;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -31,6 +32,12 @@ import java.util.concurrent.TimeoutException;
 final class CallbackRoute implements Route {
     /** How long a callback waits for its batch's confirm before the agent is told to send it again. */
     private static final long SAVE_TIMEOUT_MS = 15_000;
+    /**
+     * Callbacks waiting for their save at once, at most; beyond it an agent is told to send its results again (503).
+     * Each waiting callback holds one of the server's 64 threads: without a bound, a slow broker lets results take
+     * them all, and heartbeats waiting behind them get the whole fleet marked offline.
+     */
+    static final int MAX_WAITING = 40;
 
     private final Codec codec;
     private final AgentKeys keys;
@@ -39,9 +46,13 @@ final class CallbackRoute implements Route {
     private final Clock clock;
     private final Counter accepted;
     private final Counter forged;
+    private final int maxWaiting;
+    private final Semaphore waiting;
 
     CallbackRoute(Codec codec, AgentKeys keys, SaveBatcher saves, Alerts alerts, Clock clock, Counter accepted,
-            Counter forged) {
+            Counter forged, int maxWaiting) {
+        this.maxWaiting = maxWaiting;
+        this.waiting = new Semaphore(maxWaiting);
         this.codec = codec;
         this.keys = keys;
         this.saves = saves;
@@ -56,6 +67,10 @@ final class CallbackRoute implements Route {
         AgentCallback callback = call.bodyAs(codec, AgentCallback.class);
         CallbackValidator.check(callback);
         refuseForged(callback, call.remoteAddr());
+        if (!waiting.tryAcquire()) {
+            throw new HttpError(503, "busy", maxWaiting + " callbacks are already waiting for their results to be"
+                    + " saved; send these results again shortly");
+        }
         try {
             saves.save(OutcomeGrouper.group(callback, clock.instant())).get(SAVE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -65,9 +80,16 @@ final class CallbackRoute implements Route {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HttpError(503, "unavailable", "callback-worker is stopping; send the results again");
+        } finally {
+            waiting.release();
         }
         accepted.increment(callback.results().size());
         return HttpReply.json(200, Map.of("accepted", callback.results().size()));
+    }
+
+    /** Callbacks waiting for their save now. */
+    int waiting() {
+        return maxWaiting - waiting.availablePermits();
     }
 
     private void refuseForged(AgentCallback callback, String remoteAddr) {

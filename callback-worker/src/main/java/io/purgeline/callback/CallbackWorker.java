@@ -68,9 +68,10 @@ public final class CallbackWorker extends RunningWorker {
             // Owned before HTTP, so it publishes what HTTP handed it after HTTP has stopped taking callbacks.
             SaveBatcher saves = lifecycle.own("result saves", SaveBatcher.start(publisher, topology,
                     new InflightDeliveries(redis, redisKeys, config.codec())));
+            CallbackRoute callbacks = new CallbackRoute(config.codec(), keys, saves, alerts, clock, results, forged,
+                    CallbackRoute.MAX_WAITING);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
-                    .route("POST", "/v1/agent/callback", new CallbackRoute(config.codec(), keys, saves, alerts,
-                            clock, results, forged))
+                    .route("POST", "/v1/agent/callback", callbacks)
                     .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline, alerts,
                             replays, clock, heartbeats, cameBack));
             // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".
@@ -80,6 +81,7 @@ public final class CallbackWorker extends RunningWorker {
                     () -> broker.isConnected() && redisAnswers(redis), metrics,
                     () -> Map.of(
                             "results_accepted", (long) results.count(),
+                            "callbacks_waiting", (long) callbacks.waiting(),
                             "forged_refused", (long) forged.count(),
                             "heartbeats", (long) heartbeats.count(),
                             "nodes_back_online", (long) cameBack.count())).start());
