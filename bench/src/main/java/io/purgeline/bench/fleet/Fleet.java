@@ -240,9 +240,25 @@ public final class Fleet implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Closes the nodes side by side: each waits (bounded) for its results still on their way, and one after another
+     * a backlog would cost that wait times the size of the fleet.
+     */
     private static void closeAll(Collection<Member> members) throws InterruptedException {
+        List<Thread> closing = new ArrayList<>();
         for (Member m : members) {
-            m.agent.close();
+            Thread t = new Thread(() -> {
+                try {
+                    m.agent.close();
+                } catch (Exception e) {
+                    log.warn("node {} did not close cleanly: {}", m.agent.nodeId(), e.toString());
+                }
+            }, "fleet-close-" + m.agent.nodeId());
+            t.start();
+            closing.add(t);
+        }
+        for (Thread t : closing) {
+            t.join();
         }
     }
 
