@@ -54,7 +54,7 @@ public final class AgentNode implements AutoCloseable {
                 shared.codec(), shared.keys(), settings.heartbeatUrl(), settings.heartbeatInterval(),
                 settings.callbackTimeout(),
                 () -> new Heartbeat(nodeId, version, cache.kind(), runner.queued(), runner.running()),
-                shared.timer());
+                shared.heartbeatTimer());
         return new AgentNode(settings, cache.kind(), recent, runner, reporter, heartbeats, tasks);
     }
 

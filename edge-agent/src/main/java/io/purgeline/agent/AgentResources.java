@@ -14,29 +14,32 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * What every agent node of one process shares: one pooled HTTP client (to the cache and for results), a small one for
- * heartbeats on the same threads (a heartbeat queued behind a backlog of results would arrive late and get a busy
- * node marked offline), one
- * pool of threads that work on subtasks, one timer (heartbeats, callback retries), the codec, the link keys, the clock
- * and the meter registry. A deployed agent is one node and sizes the pool to that node's workers; the fleet simulator
- * runs hundreds of nodes on one set of these, which keeps it at a few dozen threads instead of dozens per node.
+ * What every agent node of one process shares: one pooled HTTP client (to the cache and for results), one pool of
+ * threads that work on subtasks, one timer for callback retries, the codec, the link keys, the clock and the meter
+ * registry. Heartbeats have a small client (on the same threads) and a timer of their own: queued behind a backlog of
+ * results or of their retries, a heartbeat would arrive late and get a busy node marked offline. A deployed agent is
+ * one node and sizes the pool to that node's workers; the fleet simulator runs hundreds of nodes on one set of these,
+ * which keeps it at a few dozen threads instead of dozens per node.
  */
 public final class AgentResources implements AutoCloseable {
     private final HttpClient client;
     private final HttpClient heartbeatClient;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
+    private final ScheduledExecutorService heartbeatTimer;
     private final Codec codec;
     private final AgentKeys keys;
     private final Clock clock;
     private final MeterRegistry metrics;
 
     private AgentResources(HttpClient client, HttpClient heartbeatClient, ExecutorService workers,
-            ScheduledExecutorService timer, Codec codec, AgentKeys keys, Clock clock, MeterRegistry metrics) {
+            ScheduledExecutorService timer, ScheduledExecutorService heartbeatTimer, Codec codec, AgentKeys keys,
+            Clock clock, MeterRegistry metrics) {
         this.client = client;
         this.heartbeatClient = heartbeatClient;
         this.workers = workers;
         this.timer = timer;
+        this.heartbeatTimer = heartbeatTimer;
         this.codec = codec;
         this.keys = keys;
         this.clock = clock;
@@ -69,8 +72,10 @@ public final class AgentResources implements AutoCloseable {
         ExecutorService workers = Executors.newFixedThreadPool(workerThreads,
                 r -> new Thread(r, name + "-worker-" + n.incrementAndGet()));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, name + "-timer"));
-        return new AgentResources(client, heartbeatClient, workers, timer, Codec.standard(), keys, Clock.systemUTC(),
-                metrics);
+        ScheduledExecutorService heartbeatTimer = Executors.newSingleThreadScheduledExecutor(
+                r -> new Thread(r, name + "-heartbeats"));
+        return new AgentResources(client, heartbeatClient, workers, timer, heartbeatTimer, Codec.standard(), keys,
+                Clock.systemUTC(), metrics);
     }
 
     public HttpClient client() {
@@ -87,6 +92,10 @@ public final class AgentResources implements AutoCloseable {
 
     public ScheduledExecutorService timer() {
         return timer;
+    }
+
+    public ScheduledExecutorService heartbeatTimer() {
+        return heartbeatTimer;
     }
 
     public Codec codec() {
@@ -113,6 +122,7 @@ public final class AgentResources implements AutoCloseable {
             workers.shutdownNow();
         }
         timer.shutdownNow();
+        heartbeatTimer.shutdownNow();
         heartbeatClient.stop();
         client.stop();
     }
