@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,13 +24,7 @@ class DuplicateSubtaskTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // Answers every PURGE at once, except under /slow/, which waits until the test opens the gate.
-        cache = RecordingServer.start(r -> {
-            if (r.pathAndQuery().startsWith("/slow/")) {
-                slowCacheGate.await(10, TimeUnit.SECONDS);
-            }
-            return RecordingServer.Answer.of(200, "Purged");
-        });
+        cache = RecordingServer.gatedCache(slowCacheGate);
         callbacks = CallbackSink.start(AgentUnderTest.SECRET);
         // One worker: subtasks run one after another, in the order they were queued.
         agent = AgentUnderTest.start(cache.url(), callbacks.callbackApi(), Map.of("PURGELINE_AGENT_WORKERS", "1"));

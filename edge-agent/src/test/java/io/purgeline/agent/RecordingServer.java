@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /** A small HTTP server for tests: records every request and answers as the test says (origin, cache, callbacks). */
 final class RecordingServer implements AutoCloseable {
@@ -41,6 +43,16 @@ final class RecordingServer implements AutoCloseable {
 
     private RecordingServer(HttpServer server) {
         this.server = server;
+    }
+
+    /** A cache that answers every PURGE at once, except under {@code /slow/}, which waits until the gate opens. */
+    static RecordingServer gatedCache(CountDownLatch slowGate) throws IOException {
+        return start(r -> {
+            if (r.pathAndQuery().startsWith("/slow/")) {
+                slowGate.await(10, TimeUnit.SECONDS);
+            }
+            return Answer.of(200, "Purged");
+        });
     }
 
     static RecordingServer start(Responder responder) throws IOException {

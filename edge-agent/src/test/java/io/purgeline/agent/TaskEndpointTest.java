@@ -29,13 +29,7 @@ class TaskEndpointTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // Answers every PURGE at once, except under /slow/, which waits until the test opens the gate.
-        cache = RecordingServer.start(r -> {
-            if (r.pathAndQuery().startsWith("/slow/")) {
-                slowCacheGate.await(10, TimeUnit.SECONDS);
-            }
-            return RecordingServer.Answer.of(200, "Purged");
-        });
+        cache = RecordingServer.gatedCache(slowCacheGate);
         callbacks = CallbackSink.start(AgentUnderTest.SECRET);
         agent = AgentUnderTest.start(cache.url(), callbacks.callbackApi(), Map.of(
                 "PURGELINE_AGENT_WORKERS", "1",
