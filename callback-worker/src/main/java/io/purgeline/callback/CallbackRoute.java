@@ -8,13 +8,14 @@ import io.purgeline.contracts.Signatures;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.runtime.Alerts;
 import io.purgeline.service.AgentKeys;
+import io.purgeline.service.AsyncRoute;
 import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
 import io.purgeline.service.HttpReply;
-import io.purgeline.service.Route;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,21 +24,22 @@ import java.util.concurrent.TimeoutException;
  * {@code POST /v1/agent/callback}: checks an agent's results, refuses the whole callback if any result carries a
  * token we did not issue, and has the rest saved (grouped by task, confirmed, see {@link SaveBatcher}) before
  * answering 200. Until the broker confirms, the agent gets 503 and keeps the results to send again, so nothing
- * accepted is lost. Once saved, the subtasks are no longer in flight: their timers are removed, so the in-flight
+ * accepted is lost. A callback waits for its save without holding a server thread, so a thousand nodes answering at
+ * once cost no thread each, and heartbeats are never queued behind them. Once saved, the subtasks are no longer in flight: their timers are removed, so the in-flight
  * sweeper does not send them again.
  *
  * <p>The request's own {@code Accesskey}/{@code Timestamp}/{@code Token} headers are not verified yet (that comes with
  * per-node keys); the callback tokens already keep forged results out.
  */
-final class CallbackRoute implements Route {
+final class CallbackRoute implements AsyncRoute {
     /** How long a callback waits for its batch's confirm before the agent is told to send it again. */
     private static final long SAVE_TIMEOUT_MS = 15_000;
     /**
      * Callbacks waiting for their save at once, at most; beyond it an agent is told to send its results again (503).
-     * Each waiting callback holds one of the server's 64 threads: without a bound, a slow broker lets results take
-     * them all, and heartbeats waiting behind them get the whole fleet marked offline.
+     * A waiting callback holds no thread, only its results (a few KiB): the bound keeps a broker that stopped
+     * confirming from filling the heap, and is far above what a fleet sends within one confirm.
      */
-    static final int MAX_WAITING = 40;
+    static final int MAX_WAITING = 20_000;
 
     private final Codec codec;
     private final AgentKeys keys;
@@ -63,7 +65,7 @@ final class CallbackRoute implements Route {
     }
 
     @Override
-    public HttpReply handle(HttpCall call) {
+    public CompletionStage<HttpReply> handle(HttpCall call) {
         AgentCallback callback = call.bodyAs(codec, AgentCallback.class);
         CallbackValidator.check(callback);
         refuseForged(callback, call.remoteAddr());
@@ -71,20 +73,23 @@ final class CallbackRoute implements Route {
             throw new HttpError(503, "busy", maxWaiting + " callbacks are already waiting for their results to be"
                     + " saved; send these results again shortly");
         }
-        try {
-            saves.save(OutcomeGrouper.group(callback, clock.instant())).get(SAVE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable why = e instanceof ExecutionException ? e.getCause() : e;
-            throw new HttpError(503, "unavailable",
-                    "results were not saved because the broker did not confirm them; send them again: " + why);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HttpError(503, "unavailable", "callback-worker is stopping; send the results again");
-        } finally {
-            waiting.release();
-        }
-        accepted.increment(callback.results().size());
-        return HttpReply.json(200, Map.of("accepted", callback.results().size()));
+        return saves.save(OutcomeGrouper.group(callback, clock.instant()))
+                .orTimeout(SAVE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .handle((saved, error) -> {
+                    waiting.release();
+                    if (error != null) {
+                        throw new HttpError(503, "unavailable", "results were not saved (" + describe(error)
+                                + "); send them again");
+                    }
+                    accepted.increment(callback.results().size());
+                    return HttpReply.json(200, Map.of("accepted", callback.results().size()));
+                });
+    }
+
+    private static String describe(Throwable error) {
+        Throwable why = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return why instanceof TimeoutException ? "the broker did not confirm them within " + SAVE_TIMEOUT_MS + " ms"
+                : String.valueOf(why.getMessage());
     }
 
     /** Callbacks waiting for their save now. */

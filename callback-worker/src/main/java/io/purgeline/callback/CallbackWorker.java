@@ -71,7 +71,7 @@ public final class CallbackWorker extends RunningWorker {
             CallbackRoute callbacks = new CallbackRoute(config.codec(), keys, saves, alerts, clock, results, forged,
                     CallbackRoute.MAX_WAITING);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
-                    .route("POST", "/v1/agent/callback", callbacks)
+                    .routeAsync("POST", "/v1/agent/callback", callbacks)
                     .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline, alerts,
                             replays, clock, heartbeats, cameBack));
             // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".

@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hands an expanded task to the rest of the pipeline: first the TaskCreated save, confirmed, so that the saver knows
- * the task before any result of it can arrive; then every dispatch message in one confirmed batch (confirm latency is
- * paid once per task, not per message).
+ * Hands an expanded task to the rest of the pipeline: the TaskCreated save, every dispatch message and the
+ * {@code task.accepted} announcement in one confirmed batch, so that a submission waits for one confirm, not three.
+ * The save need not be confirmed before the dispatches go: the saver's writes do not depend on order (a result that
+ * arrives before its task's creation is kept and counted when the creation comes).
  */
 public final class ExpansionPublisher {
     private final Publisher publisher;
@@ -26,19 +27,20 @@ public final class ExpansionPublisher {
      * Message ids are derived from the task id, so a copy republished after a crash carries the same id as the
      * original and downstream can recognise it.
      */
-    public void publish(Expansion plan) {
+    public void publish(Expansion plan, Outgoing announcement) {
         String taskId = plan.taskId();
-        publisher.publish(Outgoing.of(topology.savesExchange(), taskId, TaskCreated.MESSAGE_TYPE, plan.created())
+        List<Outgoing> out = new ArrayList<>(plan.dispatches().size() + 2);
+        out.add(Outgoing.of(topology.savesExchange(), taskId, TaskCreated.MESSAGE_TYPE, plan.created())
                 .messageId(taskId + "/created")
                 .correlationId(taskId));
-        List<Outgoing> dispatches = new ArrayList<>(plan.dispatches().size());
         for (int i = 0; i < plan.dispatches().size(); i++) {
             DispatchMessage m = plan.dispatches().get(i);
-            dispatches.add(Outgoing.of(topology.dispatchExchange(), m.lane().wire(), DispatchMessage.MESSAGE_TYPE, m)
+            out.add(Outgoing.of(topology.dispatchExchange(), m.lane().wire(), DispatchMessage.MESSAGE_TYPE, m)
                     .priority(m.priority())
                     .messageId(taskId + "/dispatch/" + i)
                     .correlationId(taskId));
         }
-        publisher.publish(dispatches);
+        out.add(announcement);
+        publisher.publish(out);
     }
 }

@@ -4,6 +4,7 @@ import io.purgeline.contracts.Ids;
 import static io.purgeline.ingest.Identifiers.quote;
 
 import io.purgeline.contracts.Node;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,7 +23,17 @@ public final class NodeRegistry {
             "(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*"
                     + "|\\[[0-9A-Fa-f:.]{2,45}]");
 
+    /**
+     * How old the node list that plans a task may be. Reading every node row for every submission cost a query of
+     * the whole table per task (1,000 rows at 1,000 nodes); changes made through this instance are seen at once, those
+     * made through another ingest instance within this.
+     */
+    public static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(1);
+
+    private record Snapshot(List<Node> nodes, long readAtNanos) {}
+
     private final NodeRows rows;
+    private volatile Snapshot snapshot;
 
     public NodeRegistry(Jdbi jdbi) {
         this.rows = Objects.requireNonNull(jdbi, "null jdbi").onDemand(NodeRows.class);
@@ -54,6 +65,7 @@ public final class NodeRegistry {
         }
         Node node = new Node(r.nodeId(), r.address(), tier, region, ONLINE);
         rows.upsert(node);
+        forgetSnapshot();
         return node;
     }
 
@@ -78,9 +90,33 @@ public final class NodeRegistry {
         return p >= 1 && p <= 65_535;
     }
 
-    /** Every registered node, ordered by id. */
+    /** Every registered node, ordered by id, as the table holds them now. */
     public List<Node> list() {
         return rows.all();
+    }
+
+    /**
+     * Called after a write has committed. Under the lock that loads snapshots, so a load that read the table before
+     * the write cannot be kept after it.
+     */
+    private synchronized void forgetSnapshot() {
+        snapshot = null;
+    }
+
+    /** Every registered node, as read at most {@link #SNAPSHOT_MAX_AGE} ago: what tasks are planned on. */
+    public List<Node> snapshot() {
+        Snapshot s = snapshot;
+        if (s == null || System.nanoTime() - s.readAtNanos() > SNAPSHOT_MAX_AGE.toNanos()) {
+            synchronized (this) {
+                s = snapshot;
+                if (s == null || System.nanoTime() - s.readAtNanos() > SNAPSHOT_MAX_AGE.toNanos()) {
+                    long readAt = System.nanoTime();
+                    s = new Snapshot(rows.all(), readAt);
+                    snapshot = s;
+                }
+            }
+        }
+        return s.nodes();
     }
 
     public Optional<Node> get(String nodeId) {
@@ -89,6 +125,8 @@ public final class NodeRegistry {
 
     /** @return whether the node was registered */
     public boolean remove(String nodeId) {
-        return rows.delete(nodeId) > 0;
+        boolean removed = rows.delete(nodeId) > 0;
+        forgetSnapshot();
+        return removed;
     }
 }

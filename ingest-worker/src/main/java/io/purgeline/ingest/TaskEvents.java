@@ -25,10 +25,16 @@ public final class TaskEvents {
         this.topology = topology;
     }
 
-    public void accepted(Expansion plan) {
+    /**
+     * The {@code task.accepted} event, published with the task's own messages in one confirmed batch. A crash before
+     * the task is marked accepted publishes it again on redelivery; its message id is stable so that upstream can
+     * drop the copy.
+     */
+    public Outgoing accepted(Expansion plan) {
         var c = plan.created();
-        publish(new TaskEvent(c.taskId(), c.apiId(), c.type().wire(), "accepted", plan.total(), 0, 0, 0, null,
-                List.of(), c.acceptedAt(), null, null));
+        TaskEvent event = new TaskEvent(c.taskId(), c.apiId(), c.type().wire(), "accepted", plan.total(), 0, 0, 0,
+                null, List.of(), c.acceptedAt(), null, null);
+        return message(event).messageId(c.taskId() + ":" + event.routingKey());
     }
 
     public void duplicate(ValidTask task) {
@@ -42,14 +48,18 @@ public final class TaskEvents {
                 reason));
     }
 
+    private Outgoing message(TaskEvent event) {
+        return Outgoing.of(topology.eventsExchange(), event.routingKey(), MESSAGE_TYPE, event)
+                .correlationId(event.taskId());
+    }
+
     /**
      * Confirmed, but a failure is logged rather than thrown: the event follows a decision already made (for an accepted
      * task, after its marker is set), and failing here would only make a redelivery answer "duplicate".
      */
     private void publish(TaskEvent event) {
         try {
-            publisher.publish(Outgoing.of(topology.eventsExchange(), event.routingKey(), MESSAGE_TYPE, event)
-                    .correlationId(event.taskId()));
+            publisher.publish(message(event));
         } catch (BrokerException e) {
             log.error("could not publish {} for task {}", event.routingKey(), event.taskId(), e);
         }

@@ -60,16 +60,15 @@ public final class TaskIntake {
                 log.info("task {} was already accepted; ignoring the resubmission", task.taskId());
                 return new Duplicate(task.taskId());
             }
-            plan = expander.expand(task, nodes.list(), Instant.now());
+            plan = expander.expand(task, nodes.snapshot(), Instant.now());
         } catch (InvalidInputException e) {
             events.rejected(submission, e.getMessage());
             counters.rejected();
             log.info("rejected task {} of {}: {}", submission.taskId(), submission.apiId(), e.getMessage());
             return new Rejected(e.getMessage());
         }
-        publisher.publish(plan);
+        publisher.publish(plan, events.accepted(plan));
         markers.markAccepted(plan.taskId(), plan.total());
-        events.accepted(plan);
         counters.accepted();
         log.info("accepted task {} of {}: {} {} target(s) on {} node(s), {} lane", plan.taskId(), task.apiId(),
                 task.targets().size(), task.type().wire(), plan.total(), plan.created().lane().wire());

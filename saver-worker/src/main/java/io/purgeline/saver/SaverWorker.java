@@ -40,8 +40,11 @@ public final class SaverWorker extends RunningWorker {
      * over 200,000 rows/s in batches), small enough that a redelivered batch is cheap to apply again.
      */
     public static final int DEFAULT_BATCH = 200;
-    /** How long a batch may wait to fill: a few milliseconds of latency buys far fewer transactions under load. */
-    public static final Duration DEFAULT_FILL = Duration.ofMillis(20);
+    /**
+     * The longest a batch gathers saves that arrive one after another. Under load the queue already holds a full batch
+     * and this never matters; when results trickle in, it bounds what the first of them waits for its commit.
+     */
+    public static final Duration DEFAULT_FILL = Duration.ofMillis(5);
     /**
      * How often an instance renews its partition leases and looks for a new share. Leases live three ticks, so this
      * sets how fast the partitions of a dead instance move: about 3 s, against one Redis round trip per partition per

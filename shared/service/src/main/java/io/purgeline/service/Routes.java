@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Request;
@@ -38,6 +40,11 @@ public final class Routes {
         private Builder() {}
 
         public Builder route(String method, String pathTemplate, Route route) {
+            return routeAsync(method, pathTemplate, call -> CompletableFuture.completedFuture(route.handle(call)));
+        }
+
+        /** A route that answers later without holding a server thread meanwhile. */
+        public Builder routeAsync(String method, String pathTemplate, AsyncRoute route) {
             List<String> names = new ArrayList<>();
             Matcher m = PARAM.matcher(pathTemplate);
             StringBuilder regex = new StringBuilder();
@@ -57,10 +64,13 @@ public final class Routes {
         }
     }
 
-    private record Entry(String method, Pattern pattern, List<String> names, Route route) {}
+    private record Entry(String method, Pattern pattern, List<String> names, AsyncRoute route) {}
 
-    /** Runs the matching route; errors a route throws are the caller's to turn into replies. */
-    HttpReply answer(Request request, int maxBodyBytes) throws Exception {
+    /**
+     * Runs the matching route; errors a route throws, or its reply completes with, are the caller's to turn into
+     * replies.
+     */
+    CompletionStage<HttpReply> answer(Request request, int maxBodyBytes) throws Exception {
         String path = Request.getPathInContext(request);
         boolean pathMatched = false;
         for (Entry e : entries) {
@@ -84,9 +94,10 @@ public final class Routes {
             return e.route().handle(call);
         }
         if (pathMatched) {
-            return HttpReply.error(405, "method_not_allowed", request.getMethod() + " is not allowed on " + path);
+            return CompletableFuture.completedFuture(HttpReply.error(405, "method_not_allowed",
+                    request.getMethod() + " is not allowed on " + path));
         }
-        return HttpReply.error(404, "not_found", "no such endpoint: " + path);
+        return CompletableFuture.completedFuture(HttpReply.error(404, "not_found", "no such endpoint: " + path));
     }
 
     private static byte[] readBody(Request request, int maxBodyBytes) throws Exception {

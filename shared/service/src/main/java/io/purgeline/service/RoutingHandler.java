@@ -1,6 +1,9 @@
 package io.purgeline.service;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -28,24 +31,35 @@ public final class RoutingHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        HttpReply reply;
+        CompletionStage<HttpReply> reply;
         try {
             Routes routes = tables.apply(request);
             reply = routes == null
-                    ? HttpReply.error(404, "not_found", "nothing is served at "
-                            + request.getConnectionMetaData().getLocalSocketAddress())
+                    ? CompletableFuture.completedFuture(HttpReply.error(404, "not_found", "nothing is served at "
+                            + request.getConnectionMetaData().getLocalSocketAddress()))
                     : routes.answer(request, maxBodyBytes);
-        } catch (HttpError e) {
-            reply = HttpReply.error(e.status(), e.code(), e.getMessage());
         } catch (Exception e) {
-            log.error("unhandled error serving {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
-            reply = HttpReply.error(500, "internal", "internal error: " + e.getClass().getSimpleName());
+            reply = CompletableFuture.failedFuture(e);
         }
+        reply.whenComplete((answer, error) -> write(response, callback,
+                error == null ? answer : replyFor(request, error)));
+        return true;
+    }
+
+    private static HttpReply replyFor(Request request, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof HttpError h) {
+            return HttpReply.error(h.status(), h.code(), h.getMessage());
+        }
+        log.error("unhandled error serving {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
+        return HttpReply.error(500, "internal", "internal error: " + e.getClass().getSimpleName());
+    }
+
+    private static void write(Response response, Callback callback, HttpReply reply) {
         response.setStatus(reply.status());
         if (reply.contentType() != null) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         }
         response.write(true, ByteBuffer.wrap(reply.body()), callback);
-        return true;
     }
 }

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An embedded Jetty server with a {@link Routes} table: {@code route("GET", "/v1/tasks/{task_id}", call -> ...)}.
- * Routes run on server threads and may block.
+ * Routes run on server threads and may block; asynchronous routes free the thread while their answer is pending.
  */
 public final class WebServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
@@ -52,6 +52,12 @@ public final class WebServer implements AutoCloseable {
 
         public Builder route(String method, String pathTemplate, Route route) {
             routes.route(method, pathTemplate, route);
+            return this;
+        }
+
+        /** A route that answers later without holding a server thread meanwhile. */
+        public Builder routeAsync(String method, String pathTemplate, AsyncRoute route) {
+            routes.routeAsync(method, pathTemplate, route);
             return this;
         }
 
