@@ -2,11 +2,9 @@ package io.purgeline.dispatch;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.purgeline.contracts.Alert;
 import io.purgeline.contracts.Assignment;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
-import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Inbound;
 import io.purgeline.runtime.InflightDeliveries;
 import io.purgeline.runtime.PoisonMessageException;
@@ -27,54 +25,43 @@ import org.slf4j.MDC;
 
 /**
  * Handles one lane message: expires it if its task's deadline has passed, parks the nodes that are offline, records
- * the rest as in flight and sends every node its batch, then parks nodes that did not answer, publishes retries for
- * the other failures and FAILED outcomes (and dead letters) for nodes out of attempts, all confirmed, before returning
- * (the consumer acks on return). A crash before that redelivers the message, so no node's work is lost; at worst a
- * node gets a batch twice.
+ * the rest as in flight and hands them to their nodes' outboxes, then returns (the consumer acks on return). From the
+ * moment they are recorded in flight, the in-flight sweeper sends again whatever does not come back, so the message
+ * need not wait for the agents: a crash before the record redelivers it, one after is covered by the timers. Not
+ * waiting is what keeps a slow or silent node from holding a consumer, and with it every other node's work.
  */
 public final class DispatchHandler implements QueueConsumer.Handler<DispatchMessage> {
     private static final Logger log = LoggerFactory.getLogger(DispatchHandler.class);
 
     private final Lane lane;
-    private final AgentClient agents;
-    private final RetryPolicy retries;
+    private final NodeOutboxes outboxes;
     private final OfflineParking parking;
     private final InflightDeliveries inflight;
     private final Duration resultDue;
     private final Publisher publisher;
     private final Topology topology;
-    private final Alerts alerts;
     private final Clock clock;
-    private final Counter accepted;
-    private final Counter failed;
-    private final Counter givenUp;
     private final Counter expired;
 
     /**
      * @param lane      the lane whose queue this handler consumes; retries expire back into it
      * @param resultDue how long after a send its result may take: the agent's answer time plus the in-flight timeout
      */
-    public DispatchHandler(Lane lane, AgentClient agents, RetryPolicy retries, OfflineParking parking,
-            InflightDeliveries inflight, Duration resultDue, Publisher publisher, Topology topology, Alerts alerts,
-            Clock clock, MeterRegistry metrics) {
+    DispatchHandler(Lane lane, NodeOutboxes outboxes, OfflineParking parking, InflightDeliveries inflight,
+            Duration resultDue, Publisher publisher, Topology topology, Clock clock, MeterRegistry metrics) {
         this.lane = lane;
-        this.agents = agents;
-        this.retries = retries;
+        this.outboxes = outboxes;
         this.parking = parking;
         this.inflight = inflight;
         this.resultDue = resultDue;
         this.publisher = publisher;
         this.topology = topology;
-        this.alerts = alerts;
         this.clock = clock;
-        this.accepted = metrics.counter("purgeline_dispatch_deliveries_total", "lane", lane.wire(), "result", "accepted");
-        this.failed = metrics.counter("purgeline_dispatch_deliveries_total", "lane", lane.wire(), "result", "failed");
-        this.givenUp = metrics.counter("purgeline_dispatch_nodes_failed_total", "lane", lane.wire());
         this.expired = metrics.counter("purgeline_dispatch_nodes_expired_total", "lane", lane.wire());
     }
 
     @Override
-    public void handle(DispatchMessage message, Inbound in) {
+    public void handle(DispatchMessage message, Inbound in) throws InterruptedException {
         validate(message);
         MDC.put("task_id", message.taskId());
         try {
@@ -93,40 +80,19 @@ public final class DispatchHandler implements QueueConsumer.Handler<DispatchMess
         }
     }
 
-    private void send(DispatchMessage message) {
+    private void send(DispatchMessage message) throws InterruptedException {
         // Recorded before sending, not after: a quick agent's callback must find the entry to settle, or the sweeper
         // would later send a finished subtask again.
         long now = clock.millis();
         Map<Long, List<DispatchMessage>> byDue = new LinkedHashMap<>();
+        List<Parcel> parcels = new ArrayList<>(message.assignments().size());
         for (Assignment a : message.assignments()) {
-            byDue.computeIfAbsent(now + resultDue(a), d -> new ArrayList<>()).add(StoredDeliveries.of(message, a));
+            long due = now + resultDue(a);
+            byDue.computeIfAbsent(due, d -> new ArrayList<>()).add(StoredDeliveries.of(message, a));
+            parcels.add(new Parcel(lane, message, a, due));
         }
         byDue.forEach((due, deliveries) -> inflight.record(deliveries, due)); // one group unless attempts differ
-        List<Delivery> deliveries = agents.deliver(message);
-        keepAttemptsOfRunningWork(message, deliveries);
-        List<Delivery> failures = deliveries.stream().filter(d -> !d.ok()).toList();
-        accepted.increment(deliveries.size() - failures.size());
-        failed.increment(failures.size());
-        if (failures.isEmpty()) {
-            return;
-        }
-        inflight.removeIfUnchanged(failures.stream().map(d -> new InflightDeliveries.Due(d.assignment().subtaskId(),
-                now + resultDue(d.assignment()), null)).toList());
-        List<Delivery> left = parking.parkUnanswered(message, failures);
-        RetryPolicy.Plan plan = retries.plan(message, lane, left, clock.instant());
-        publisher.publish(plan.messages());
-        log.info("task {}: {} of {} node(s) did not accept their batch; {} parked (node offline), {} will be retried,"
-                        + " {} recorded failed", message.taskId(), failures.size(), deliveries.size(),
-                failures.size() - left.size(), left.size() - plan.givenUp().size(), plan.givenUp().size());
-        for (Delivery d : plan.givenUp()) {
-            givenUp.increment();
-            alerts.raise(Alert.WARNING, d.unanswered() ? "node_unreachable" : "delivery_failed", "task "
-                            + message.taskId() + " on node " + d.assignment().nodeId() + ": " + d.finalReason()
-                            + "; the delivery is parked in " + topology.deadQueue(Topology.Area.DISPATCH),
-                    message.taskId(), d.assignment().nodeId(), Map.of("subtask_id", d.assignment().subtaskId(),
-                            "address", String.valueOf(d.assignment().address()),
-                            "attempts", Integer.toString(d.assignment().attempt())));
-        }
+        outboxes.send(parcels);
     }
 
     /**
@@ -136,23 +102,6 @@ public final class DispatchHandler implements QueueConsumer.Handler<DispatchMess
      */
     private long resultDue(Assignment a) {
         return resultDue.toMillis() << Math.min(Math.max(a.attempt() - 1, 0), 3);
-    }
-
-    /**
-     * A re-send that finds the agent still working on the subtask (a long queue, a slow cache) was a check, not a
-     * failed attempt: the stored delivery goes back to the attempt it had, so a node that is busy but alive is never
-     * recorded failed for it. Its task's deadline still bounds the wait.
-     */
-    private void keepAttemptsOfRunningWork(DispatchMessage message, List<Delivery> deliveries) {
-        List<DispatchMessage> running = deliveries.stream()
-                .filter(d -> d.stillRunning() && d.assignment().attempt() > 1)
-                .map(d -> StoredDeliveries.of(message, d.assignment().previousAttempt()))
-                .toList();
-        inflight.replaceIfPending(running);
-        if (!running.isEmpty()) {
-            log.info("task {}: {} node(s) still working on their subtask; attempts not counted", message.taskId(),
-                    running.size());
-        }
     }
 
     /** Past the deadline, sending cannot help the task any more: its nodes are recorded expired, unsent. */

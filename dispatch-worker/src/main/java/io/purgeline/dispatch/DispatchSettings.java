@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param callbackApi  where agents post results: callback-worker's {@code /v1/agent/callback}
  * @param agentTimeout how long an agent has to answer a batch; it only has to queue it, so a healthy agent answers
  *                     in milliseconds and 5 s means it is overloaded or gone
- * @param concurrency  lane messages handled at once per lane; each waits for the answers of its chunk of nodes, so
- *                     4 per lane keep the agents busy without piling requests onto a slow node
+ * @param concurrency  lane messages handled at once per lane; a handler only records and queues its nodes' work,
+ *                     so a few keep up with the broker
  * @param prefetch     lane messages buffered per consumer: enough to keep handlers fed, few enough that another
  *                     dispatch instance gets a share of a burst
  * @param inflightTimeout how long after an agent accepted a delivery its result may take before the delivery is sent
@@ -22,9 +22,12 @@ import java.time.Duration;
  *                     (5 s apart), so one lost heartbeat does not park a node's work
  * @param sweepInterval how often the singletons (node watchdog, catch-up, in-flight sweeper) run; it bounds how late
  *                     a timer fires and how long a returned node's leftovers wait
+ * @param outboxCapacity node subtasks queued for sending or awaiting their agent's answer, at most; beyond it lane
+ *                     consumers wait, and the backlog stays in the broker. 20,000 is a few seconds of the fleet's
+ *                     intake at full speed, a few MiB of heap
  */
 public record DispatchSettings(URI callbackApi, Duration agentTimeout, int concurrency, int prefetch,
-        Duration inflightTimeout, Duration heartbeatTimeout, Duration sweepInterval) {
+        Duration inflightTimeout, Duration heartbeatTimeout, Duration sweepInterval, int outboxCapacity) {
     public static DispatchSettings from(Env env) {
         String callback = env.str("PURGELINE_CALLBACK_API", "http://127.0.0.1:8081/v1/agent/callback");
         URI callbackApi;
@@ -43,10 +46,14 @@ public record DispatchSettings(URI callbackApi, Duration agentTimeout, int concu
         if (concurrency < 1) {
             throw new IllegalArgumentException("PURGELINE_DISPATCH_CONCURRENCY must be at least 1, got " + concurrency);
         }
+        int outbox = env.integer("PURGELINE_DISPATCH_OUTBOX", 20_000);
+        if (outbox < 1) {
+            throw new IllegalArgumentException("PURGELINE_DISPATCH_OUTBOX must be at least 1, got " + outbox);
+        }
         return new DispatchSettings(callbackApi, timeout, concurrency, 20,
                 positive(env, "PURGELINE_INFLIGHT_TIMEOUT_MS", Duration.ofSeconds(30)),
                 positive(env, "PURGELINE_NODE_HEARTBEAT_TIMEOUT_MS", Duration.ofSeconds(15)),
-                positive(env, "PURGELINE_SWEEP_INTERVAL_MS", Duration.ofSeconds(1)));
+                positive(env, "PURGELINE_SWEEP_INTERVAL_MS", Duration.ofSeconds(1)), outbox);
     }
 
     private static Duration positive(Env env, String name, Duration def) {

@@ -74,20 +74,24 @@ public final class DispatchWorker extends RunningWorker {
             DeadLetters dead = new DeadLetters(publisher, topology, alerts);
             OfflineNodes offline = new OfflineNodes(redis, redisKeys, config.codec());
             InflightDeliveries inflight = new InflightDeliveries(redis, redisKeys, config.codec());
-            // Each lane handler has at most one request in flight per node, so this many connections per agent
-            // means a busy node never makes a handler wait for a connection.
-            HttpClient client = SignedPost.startClient(NAME, settings.concurrency() * Lane.values().length);
+            // A node's outbox has one request in flight at a time; a second connection covers a re-send racing it.
+            HttpClient client = SignedPost.startClient(NAME, 2);
             lifecycle.own("agent client", client::stop);
             AgentClient agents = new AgentClient(client, config.codec(), keys, settings.callbackApi(),
                     settings.agentTimeout());
             RetryPolicy retries = new RetryPolicy(config, topology);
             OfflineParking parking = new OfflineParking(offline, alerts, config.maxAttempts(), clock,
                     metrics.counter("purgeline_dispatch_parked_total"));
+            // Closed in reverse: consumers stop handing in, then the outboxes finish sending, then the answers.
+            DeliveryOutcomes outcomes = lifecycle.own("node answers", new DeliveryOutcomes(retries, parking, inflight,
+                    publisher, topology, alerts, clock, metrics));
+            NodeOutboxes outboxes = lifecycle.own("node outboxes", new NodeOutboxes(agents, outcomes::answered,
+                    settings.outboxCapacity()));
             Duration resultDue = settings.agentTimeout().plus(settings.inflightTimeout());
             List<QueueConsumer> consumers = new ArrayList<>();
             for (Lane lane : Lane.values()) {
-                DispatchHandler handler = new DispatchHandler(lane, agents, retries, parking, inflight, resultDue,
-                        publisher, topology, alerts, clock, metrics);
+                DispatchHandler handler = new DispatchHandler(lane, outboxes, parking, inflight, resultDue,
+                        publisher, topology, clock, metrics);
                 consumers.add(lifecycle.own(lane.wire() + " lane consumer", QueueConsumer.single(broker,
                         QueueConsumer.Spec.of(topology.laneQueue(lane), Topology.Area.DISPATCH)
                                 .concurrency(settings.concurrency())
@@ -111,10 +115,11 @@ public final class DispatchWorker extends RunningWorker {
             Gauge.builder("purgeline_dispatch_parked_deliveries", () -> fromRedis(offline::parkedCount))
                     .register(metrics);
             Gauge.builder("purgeline_dispatch_inflight", () -> fromRedis(inflight::count)).register(metrics);
+            Gauge.builder("purgeline_dispatch_outbox_pending", outboxes::pending).register(metrics);
             WebServer http = lifecycle.own("http", Probes.install(
                     WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT)),
                     () -> consumers.stream().allMatch(QueueConsumer::isRunning) && broker.isConnected(), metrics,
-                    () -> stats(metrics, offline, inflight)).start());
+                    () -> stats(metrics, offline, inflight, outboxes)).start());
             return new DispatchWorker(lifecycle, http);
         } catch (Exception | Error e) {
             lifecycle.close();
@@ -123,7 +128,7 @@ public final class DispatchWorker extends RunningWorker {
     }
 
     private static Map<String, Object> stats(PrometheusMeterRegistry metrics, OfflineNodes offline,
-            InflightDeliveries inflight) {
+            InflightDeliveries inflight, NodeOutboxes outboxes) {
         Map<String, Object> stats = new LinkedHashMap<>();
         for (Lane lane : Lane.values()) {
             Map<String, Object> l = new LinkedHashMap<>();
@@ -140,6 +145,7 @@ public final class DispatchWorker extends RunningWorker {
         stats.put("nodes_offline", statFromRedis(offline::offlineCount));
         stats.put("parked_deliveries", statFromRedis(offline::parkedCount));
         stats.put("inflight", statFromRedis(inflight::count));
+        stats.put("outbox_pending", (long) outboxes.pending());
         return stats;
     }
 

@@ -2,10 +2,13 @@ package io.purgeline.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purgeline.contracts.AgentBatch;
+import io.purgeline.contracts.AgentSubtask;
 import io.purgeline.contracts.Assignment;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
+import io.purgeline.contracts.Signatures;
 import io.purgeline.contracts.TaskOptions;
 import io.purgeline.contracts.TaskType;
 import io.purgeline.service.AgentKeys;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Sending one message's batches to its nodes over real HTTP, without the broker. */
+/** Sending a node its batch over real HTTP, without the broker. */
 class AgentClientTest {
     private static HttpClient http;
     private static AgentClient client;
@@ -38,19 +41,20 @@ class AgentClientTest {
     }
 
     @Test
-    void theNodesOfAMessageAreSentToAtTheSameTime() throws Exception {
-        // Each agent answers only once the other has received its batch: sent one after the other, both time out.
-        CountDownLatch bothArrived = new CountDownLatch(2);
-        FakeAgent.Answer waitForTheOther = r -> {
-            bothArrived.countDown();
-            return bothArrived.await(2, TimeUnit.SECONDS) ? 202 : 500;
-        };
-        try (FakeAgent a = FakeAgent.start(waitForTheOther); FakeAgent b = FakeAgent.start(waitForTheOther)) {
-            List<Delivery> deliveries = client.deliver(message(
-                    new Assignment("t@a", "a", a.address(), 1), new Assignment("t@b", "b", b.address(), 1)));
+    void theSubtasksOfSeveralTasksForOneNodeGoInOneRequest() throws Exception {
+        try (FakeAgent agent = FakeAgent.accepting()) {
+            List<Delivery> deliveries = client.send(List.of(
+                    parcel(message("t1"), new Assignment("t1@a", "a", agent.address(), 1)),
+                    parcel(message("t2"), new Assignment("t2@a", "a", agent.address(), 1)))).get();
 
             assertThat(deliveries).extracting(Delivery::ok).containsExactly(true, true);
-            assertThat(deliveries).extracting(d -> d.assignment().nodeId()).containsExactly("a", "b");
+            assertThat(deliveries).extracting(d -> d.assignment().subtaskId()).containsExactly("t1@a", "t2@a");
+            assertThat(agent.received()).hasSize(1);
+            AgentBatch batch = agent.received().get(0).batch();
+            assertThat(batch.nodeId()).isEqualTo("a");
+            assertThat(batch.subtasks()).extracting(AgentSubtask::taskId).containsExactly("t1", "t2");
+            assertThat(batch.subtasks()).extracting(AgentSubtask::callbackToken)
+                    .containsExactly(Signatures.callbackToken("s", "t1@a"), Signatures.callbackToken("s", "t2@a"));
         }
     }
 
@@ -61,7 +65,7 @@ class AgentClientTest {
             neverOpened.await(3, TimeUnit.SECONDS);
             return 202;
         })) {
-            Delivery d = client.deliver(message(new Assignment("t@s", "s", silent.address(), 2))).get(0);
+            Delivery d = send(new Assignment("t@s", "s", silent.address(), 2)).get(0);
 
             assertThat(d.ok()).isFalse();
             assertThat(d.retryable()).isTrue();
@@ -74,7 +78,7 @@ class AgentClientTest {
     @Test
     void anAgentRefusingTheSignatureIsAFailedDeliveryWithItsReason() throws Exception {
         try (FakeAgent refusing = FakeAgent.start(r -> 401)) {
-            Delivery d = client.deliver(message(new Assignment("t@r", "r", refusing.address(), 1))).get(0);
+            Delivery d = send(new Assignment("t@r", "r", refusing.address(), 1)).get(0);
 
             assertThat(d.httpCode()).isEqualTo(401);
             assertThat(d.failure()).startsWith("answered 401 {");
@@ -84,35 +88,44 @@ class AgentClientTest {
     @Test
     void theSameDeliverySentTwiceInOneSecondIsSignedAnewEachTime() throws Exception {
         try (FakeAgent agent = FakeAgent.accepting()) {
-            DispatchMessage twice = message(new Assignment("t@d", "d", agent.address(), 1));
-            client.deliver(twice);
-            client.deliver(twice);
+            Assignment twice = new Assignment("t@d", "d", agent.address(), 1);
+            send(twice);
+            send(twice);
             assertThat(agent.received()).extracting(FakeAgent.Received::token).doesNotHaveDuplicates();
         }
     }
 
     @Test
-    void anAgentStillWorkingOnTheSubtaskSaysSo() throws Exception {
+    void anAgentStillWorkingOnASubtaskSaysSoForThatSubtaskOnly() throws Exception {
         try (FakeAgent agent = FakeAgent.working()) {
-            DispatchMessage m = message(new Assignment("t@w", "w", agent.address(), 2));
-            assertThat(client.deliver(m).get(0).stillRunning()).as("first delivery: newly queued").isFalse();
-            Delivery again = client.deliver(m).get(0);
-            assertThat(again.ok()).isTrue();
-            assertThat(again.stillRunning()).isTrue();
+            Assignment w = new Assignment("t@w", "w", agent.address(), 2);
+            assertThat(send(w).get(0).stillRunning()).as("first delivery: newly queued").isFalse();
+            List<Delivery> again = client.send(List.of(parcel(message("t"), w),
+                    parcel(message("u"), new Assignment("u@w", "w", agent.address(), 1)))).get();
+            assertThat(again).extracting(Delivery::ok).containsExactly(true, true);
+            assertThat(again).extracting(Delivery::stillRunning).containsExactly(true, false);
         }
     }
 
     @Test
-    void aNodeWithoutAPortIsNeverSentTo() {
-        Delivery d = client.deliver(message(new Assignment("t@x", "x", "edge-x.example", 1))).get(0);
+    void aNodeWithoutAPortIsNeverSentTo() throws Exception {
+        Delivery d = send(new Assignment("t@x", "x", "edge-x.example", 1)).get(0);
 
         assertThat(d.retryable()).isFalse();
         assertThat(d.finalReason()).isEqualTo("agent at edge-x.example cannot be sent to: address 'edge-x.example'"
                 + " is not host:port");
     }
 
-    private static DispatchMessage message(Assignment... assignments) {
-        return new DispatchMessage("t", "c", TaskType.REFRESH_DIR, List.of("https://www.example.com/static/"),
-                TaskOptions.NONE, 0, Lane.SLOW, Instant.now().plusSeconds(60), List.of(assignments));
+    private static List<Delivery> send(Assignment a) throws Exception {
+        return client.send(List.of(parcel(message("t"), a))).get();
+    }
+
+    static Parcel parcel(DispatchMessage m, Assignment a) {
+        return new Parcel(Lane.SLOW, m, a, 0);
+    }
+
+    static DispatchMessage message(String taskId) {
+        return new DispatchMessage(taskId, "c", TaskType.REFRESH_DIR, List.of("https://www.example.com/static/"),
+                TaskOptions.NONE, 0, Lane.SLOW, Instant.now().plusSeconds(60), List.of());
     }
 }

@@ -10,7 +10,10 @@ import io.purgeline.service.AgentKeys;
 import io.purgeline.service.SignedPost;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,9 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reports each finished subtask to its batch's {@code callback_api}, signed. A callback that fails for a reason that
- * may pass (unreachable, timeout, 5xx, 429) is retried with growing pauses; one refused outright (other 4xx) or
- * failing every time is logged as an error: the dispatcher's in-flight sweeper then treats the subtask as unanswered.
+ * Reports finished subtasks to their batch's {@code callback_api}, signed. Per callback API, one callback is on its
+ * way at a time and carries every result that finished meanwhile (up to {@link #MAX_RESULTS_PER_CALLBACK}): a quiet
+ * node reports each result at once, a busy one reports many in one exchange instead of one request per subtask. A
+ * callback that fails for a reason that may pass (unreachable, timeout, 5xx, 429) is retried with growing pauses,
+ * beside the next ones; one refused outright (other 4xx) or failing every time is logged as an error: the
+ * dispatcher's in-flight sweeper then treats its subtasks as unanswered.
  */
 public final class ResultReporter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultReporter.class);
@@ -41,6 +47,9 @@ public final class ResultReporter implements AutoCloseable {
     public static final List<Duration> DEFAULT_BACKOFF = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2),
             Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(15), Duration.ofSeconds(30),
             Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
+
+    /** Results per callback at most: a body of a few hundred KiB even with many URLs per subtask. */
+    static final int MAX_RESULTS_PER_CALLBACK = 500;
 
     /**
      * The most a stopping agent waits for callbacks still on their way: well inside its graceful-stop budget; what is
@@ -60,6 +69,7 @@ public final class ResultReporter implements AutoCloseable {
     private final Object idle = new Object();
     private int pending;
     private final Set<String> onTheirWay = ConcurrentHashMap.newKeySet();
+    private final Map<URI, Courier> couriers = new ConcurrentHashMap<>();
 
     /** @param scheduler runs the delayed retries; shared with other parts of the agent, it is not shut down here */
     public ResultReporter(HttpClient client, Codec codec, AgentKeys keys, String nodeId, Duration timeout,
@@ -75,74 +85,122 @@ public final class ResultReporter implements AutoCloseable {
         this.lost = metrics.counter("purgeline_agent_callbacks_total", "node", nodeId, "result", "lost");
     }
 
-    /** The callback body that reports this result; the same bytes are sent again if the subtask comes back. */
+    /** The callback body that reports this result alone: what the agent remembers to report it again. */
     public Encoded encode(SubtaskResult result) {
         return codec.encode(new AgentCallback(nodeId, List.of(result)));
     }
 
     /**
-     * Sends a callback body made by {@link #encode} in the background; returns at once. A subtask whose callback is
-     * still on its way (being retried through an outage) is not sent a second time: when the dispatcher re-sends such
-     * a subtask, a second callback would only double the load on a callback path that is already behind.
+     * Reports a result in the background; returns at once. A subtask whose result is still on its way (being retried
+     * through an outage) is not reported a second time: when the dispatcher re-sends such a subtask, a second
+     * callback would only double the load on a callback path that is already behind.
      */
-    public void send(URI callbackApi, String subtaskId, Encoded body) {
-        if (!onTheirWay.add(subtaskId)) {
+    public void report(URI callbackApi, SubtaskResult result) {
+        if (!onTheirWay.add(result.subtaskId())) {
             return;
         }
         synchronized (idle) {
             pending++;
         }
-        attempt(callbackApi, body, subtaskId, 1);
+        couriers.computeIfAbsent(callbackApi, Courier::new).add(result);
     }
 
-    private void attempt(URI callbackApi, Encoded body, String subtaskId, int attempt) {
-        SignedPost.send(client, callbackApi, body, keys.accessKey(), keys.secret(), timeout)
+    /** Reports a remembered result (made by {@link #encode}) again, as {@link #report} does. */
+    public void reportAgain(URI callbackApi, Encoded remembered) {
+        AgentCallback callback = codec.decode(remembered.body(), remembered.contentEncoding(), AgentCallback.class);
+        callback.results().forEach(r -> report(callbackApi, r));
+    }
+
+    /** One callback API's results: those waiting, and whether a callback is on its way there. */
+    private final class Courier {
+        private final URI callbackApi;
+        private final ArrayDeque<SubtaskResult> waiting = new ArrayDeque<>();
+        private boolean sending;
+
+        Courier(URI callbackApi) {
+            this.callbackApi = callbackApi;
+        }
+
+        synchronized void add(SubtaskResult result) {
+            waiting.add(result);
+            if (!sending) {
+                sending = true;
+                sendNext();
+            }
+        }
+
+        /** Called holding the lock, with {@code sending} set and results waiting. */
+        private void sendNext() {
+            List<SubtaskResult> batch = new ArrayList<>(Math.min(waiting.size(), MAX_RESULTS_PER_CALLBACK));
+            while (!waiting.isEmpty() && batch.size() < MAX_RESULTS_PER_CALLBACK) {
+                batch.add(waiting.poll());
+            }
+            attempt(callbackApi, batch, 1, this::next);
+        }
+
+        private synchronized void next() {
+            if (waiting.isEmpty()) {
+                sending = false;
+            } else {
+                sendNext();
+            }
+        }
+    }
+
+    /** Sends one callback; {@code then} runs once this attempt has an answer (retries go on beside later callbacks). */
+    private void attempt(URI callbackApi, List<SubtaskResult> results, int attempt, Runnable then) {
+        SignedPost.send(client, callbackApi, codec.encode(new AgentCallback(nodeId, results)), keys.accessKey(),
+                        keys.secret(), timeout)
                 .whenComplete((response, error) -> {
-                    String failure = error != null ? describe(error) : failureOf(response);
-                    if (failure == null) {
-                        delivered.increment();
-                        finished(subtaskId);
-                    } else if (attempt <= backoff.size() && (error != null || retryable(response.getStatus()))) {
-                        log.warn("result of subtask {} not accepted by {} (attempt {}): {}; retrying",
-                                subtaskId, callbackApi, attempt, failure);
-                        retryLater(callbackApi, body, subtaskId, attempt);
-                    } else {
-                        giveUp(callbackApi, subtaskId, attempt, failure);
+                    try {
+                        String failure = error != null ? describe(error) : failureOf(response);
+                        if (failure == null) {
+                            delivered.increment(results.size());
+                            finished(results);
+                        } else if (attempt <= backoff.size() && (error != null || retryable(response.getStatus()))) {
+                            log.warn("{} result(s), first of subtask {}, not accepted by {} (attempt {}): {};"
+                                    + " retrying", results.size(), results.get(0).subtaskId(), callbackApi, attempt,
+                                    failure);
+                            retryLater(callbackApi, results, attempt);
+                        } else {
+                            giveUp(callbackApi, results, attempt, failure);
+                        }
+                    } finally {
+                        then.run();
                     }
                 });
     }
 
-    private void retryLater(URI callbackApi, Encoded body, String subtaskId, int attempt) {
+    private void retryLater(URI callbackApi, List<SubtaskResult> results, int attempt) {
         try {
-            scheduler.schedule(() -> attempt(callbackApi, body, subtaskId, attempt + 1),
+            scheduler.schedule(() -> attempt(callbackApi, results, attempt + 1, () -> {}),
                     backoff.get(attempt - 1).toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            giveUp(callbackApi, subtaskId, attempt, "the agent is stopping");
+            giveUp(callbackApi, results, attempt, "the agent is stopping");
         }
     }
 
-    private void giveUp(URI callbackApi, String subtaskId, int attempts, String failure) {
-        log.error("result of subtask {} could not be delivered to {} after {} attempt(s): {}",
-                subtaskId, callbackApi, attempts, failure);
-        lost.increment();
-        finished(subtaskId);
+    private void giveUp(URI callbackApi, List<SubtaskResult> results, int attempts, String failure) {
+        log.error("{} result(s), first of subtask {}, could not be delivered to {} after {} attempt(s): {}",
+                results.size(), results.get(0).subtaskId(), callbackApi, attempts, failure);
+        lost.increment(results.size());
+        finished(results);
     }
 
-    private void finished(String subtaskId) {
-        onTheirWay.remove(subtaskId);
+    private void finished(List<SubtaskResult> results) {
+        results.forEach(r -> onTheirWay.remove(r.subtaskId()));
         synchronized (idle) {
-            pending--;
+            pending -= results.size();
             idle.notifyAll();
         }
     }
 
-    /** Callbacks sent or waiting for a retry. */
+    /** Results waiting, on their way, or waiting for a retry. */
     public int pending() {
         synchronized (idle) {
             return pending;
         }
     }
-
     private static String failureOf(ContentResponse response) {
         int status = response.getStatus();
         if (status / 100 == 2) {

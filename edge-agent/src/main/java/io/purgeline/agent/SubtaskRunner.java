@@ -133,7 +133,7 @@ public final class SubtaskRunner implements AutoCloseable {
             log.info("{}: {} of the batch's {} subtask(s) already running or recently done, not executed again",
                     nodeId, suppressed, batch.subtasks().size());
         }
-        finished.forEach((id, result) -> reporter.send(callbackApi, id, result));
+        finished.values().forEach(result -> reporter.reportAgain(callbackApi, result));
         return new Admission(true, fresh.size(), suppressed, stillRunning);
     }
 
@@ -179,9 +179,8 @@ public final class SubtaskRunner implements AutoCloseable {
                     allDone ? SubtaskState.DONE : SubtaskState.FAILED, items, started, Instant.now());
             executed.executed(result);
             // Remembered before it is sent: a redelivery arriving from now on gets this very result.
-            Encoded body = reporter.encode(result);
-            recent.finished(subtask.subtaskId(), body);
-            reporter.send(callbackApi, subtask.subtaskId(), body);
+            recent.finished(subtask.subtaskId(), reporter.encode(result));
+            reporter.report(callbackApi, result);
         } catch (RuntimeException e) {
             recent.abandoned(subtask.subtaskId());
             log.error("subtask {} could not be worked on", subtask.subtaskId(), e);

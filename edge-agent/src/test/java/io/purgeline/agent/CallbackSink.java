@@ -52,6 +52,12 @@ final class CallbackSink implements AutoCloseable {
         return server.received(CALLBACK_PATH).stream().filter(r -> resultIn(r, subtaskId).isPresent()).toList();
     }
 
+    /** The subtask ids each callback reported, in arrival order. */
+    List<List<String>> reportedPerCallback() {
+        return callbacks().stream().map(r -> codec.decode(r.body(), r.header("Content-Encoding"), AgentCallback.class)
+                .results().stream().map(SubtaskResult::subtaskId).toList()).toList();
+    }
+
     /** Waits for the subtask's result and checks that the callback carrying it was signed with the agent secret. */
     SubtaskResult awaitResult(String subtaskId) {
         await().atMost(Duration.ofSeconds(15)).until(() -> !callbacksFor(subtaskId).isEmpty());

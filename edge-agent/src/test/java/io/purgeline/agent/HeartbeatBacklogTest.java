@@ -28,15 +28,16 @@ class HeartbeatBacklogTest {
                         "PURGELINE_HEARTBEAT_URL", callbacks.baseUrl(),
                         "PURGELINE_HEARTBEAT_INTERVAL_MS", "100",
                         "PURGELINE_CALLBACK_TIMEOUT_MS", "30000",
-                        // One worker: the agent's client keeps 4 connections to callback-worker.
                         "PURGELINE_AGENT_WORKERS", "1"))) {
             try {
                 for (int i = 0; i < 12; i++) {
                     agent.send(agent.batch("held-" + i + "@" + AgentUnderTest.NODE_ID, TaskType.REFRESH,
                             List.of("http://h/held/" + i + ".js")));
                 }
-                await().atMost(Duration.ofSeconds(10))
-                        .until(() -> cache.received().size() == 12 && callbacksHeld(callbacks) >= 4);
+                // Every result done and waiting to be reported, behind a callback that is held unanswered.
+                await().atMost(Duration.ofSeconds(10)).until(() -> cache.received().size() == 12
+                        && callbacksHeld(callbacks) >= 1
+                        && ((Number) agent.stats().get("callbacks_pending")).intValue() == 12);
 
                 int before = callbacks.heartbeats().size();
                 await().atMost(Duration.ofSeconds(5)).until(() -> callbacks.heartbeats().size() >= before + 5);
