@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * its own: no system service, no shared state. {@link #close()} stops it and removes the directory. The cache kinds
  * ({@link Nginx}, {@link Squid}, {@link TrafficServer}) write their configuration and hand the command here.
  */
-public final class CacheProcess implements AutoCloseable {
+public final class CacheProcess implements EdgeCache {
     /** Every cache here starts within 1–3 s; 30 s leaves room on a busy CI box. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -83,7 +83,7 @@ public final class CacheProcess implements AutoCloseable {
         }
     }
 
-    /** The base URL of the cache, for example {@code http://127.0.0.1:36081}. */
+    @Override
     public String url() {
         return "http://" + host + ":" + port;
     }

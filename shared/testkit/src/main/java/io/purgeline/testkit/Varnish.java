@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * A real Varnish ({@code varnishd}) started by a test as its own child process on loopback, with the test's VCL: no
  * system service, no shared state. {@link #close()} stops it and removes its working directory.
  */
-public final class Varnish implements AutoCloseable {
+public final class Varnish implements EdgeCache {
     /** Compiling the VCL and starting the cache child takes 1–3 s here; 30 s leaves room on a busy CI box. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -76,7 +76,7 @@ public final class Varnish implements AutoCloseable {
         }
     }
 
-    /** The base URL of the cache, for example {@code http://127.0.0.1:36081}. */
+    @Override
     public String url() {
         return "http://" + host + ":" + port;
     }
