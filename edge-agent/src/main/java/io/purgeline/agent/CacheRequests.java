@@ -54,23 +54,40 @@ final class CacheRequests {
         } catch (IllegalArgumentException e) {
             return failed(url, 0, start, e.getMessage());
         }
-        Request request = request(method, target, pathPrefix, headers.apply(target));
+        return send(url, start, request(method, target, pathPrefix, headers.apply(target)));
+    }
+
+    /**
+     * Sends {@code method} to the cache's root with {@code headers}, for an invalidation that names no URL (a tag):
+     * the Host is the cache's own. Success and failure as for {@link #invalidate}.
+     */
+    ItemResult invalidateByHeaders(String target, String method, Map<String, String> headers) {
+        long start = System.nanoTime();
+        Request request = client.newRequest(URI.create(cacheUrl + "/"))
+                .method(method)
+                .followRedirects(false)
+                .headers(h -> headers.forEach(h::put));
+        return send(target, start, request);
+    }
+
+    private ItemResult send(String target, long start, Request request) {
+        String method = request.getMethod();
         try {
             ContentResponse response = request.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).send();
             int status = response.getStatus();
             if (status / 100 == 2 || status == 404) {
-                return new ItemResult(url, status, 0, elapsedMs(start), null);
+                return new ItemResult(target, status, 0, elapsedMs(start), null);
             }
-            return failed(url, status, start, "the cache refused " + method + " with " + status + " "
+            return failed(target, status, start, "the cache refused " + method + " with " + status + " "
                     + response.getReason());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(url, 0, start, "interrupted while the agent was stopping");
+            return failed(target, 0, start, "interrupted while the agent was stopping");
         } catch (TimeoutException e) {
-            return failed(url, 0, start, "the cache at " + cacheUrl + " did not answer " + method + " within "
+            return failed(target, 0, start, "the cache at " + cacheUrl + " did not answer " + method + " within "
                     + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
-            return failed(url, 0, start, unreachable(e));
+            return failed(target, 0, start, unreachable(e));
         }
     }
 

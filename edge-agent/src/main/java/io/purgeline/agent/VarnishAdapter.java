@@ -2,19 +2,24 @@ package io.purgeline.agent;
 
 import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.TaskOptions;
-import io.purgeline.contracts.TaskType;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.client.HttpClient;
 
 /**
- * Drives a Varnish that runs the reference VCL ({@code varnish/purgeline.vcl}): {@code PURGE} for a URL, {@code BAN}
- * with {@code X-Purge-Prefix} for a directory, a plain GET through the cache for a prefetch.
+ * Drives a Varnish that runs the reference VCL ({@code varnish/purgeline.vcl}, with vmod xkey from Debian's
+ * {@code varnish-modules}): {@code PURGE} for a URL, {@code BAN} with {@code X-Purge-Prefix} for a directory,
+ * {@code PURGE} with {@code X-Purge-Tag} for every object tagged so (by its {@code xkey} or {@code Surrogate-Key}
+ * response header), a plain GET through the cache for a prefetch.
  */
 public final class VarnishAdapter implements CacheAdapter {
     public static final String KIND = "varnish";
     static final String PREFIX_HEADER = "X-Purge-Prefix";
+    static final String TAG_HEADER = "X-Purge-Tag";
+    /** One xkey: xkey splits its argument on spaces and commas, so a tag holding one would purge other tags too. */
+    private static final Pattern TAG = Pattern.compile("[\\x21-\\x7E&&[^,]]{1,256}");
 
     private final CacheRequests cache;
 
@@ -41,7 +46,12 @@ public final class VarnishAdapter implements CacheAdapter {
 
     @Override
     public ItemResult refreshTag(String tag, TaskOptions options) {
-        return Unsupported.result(tag, TaskType.REFRESH_TAG, KIND, "the reference VCL keeps no tag index");
+        if (tag == null || !TAG.matcher(tag).matches()) {
+            return new ItemResult(tag, 0, 0, 0, "a tag is 1 to 256 printable ASCII characters without spaces or"
+                    + " commas, got '" + tag + "'");
+        }
+        // Tags are not per host: xkey's index spans the whole cache, as a surrogate key does at every CDN.
+        return cache.invalidateByHeaders(tag, "PURGE", Map.of(TAG_HEADER, tag));
     }
 
     @Override
