@@ -77,7 +77,10 @@ class CacheKindsEndToEndIT {
                 .contains("refresh_dir is unsupported by " + n.nodeId().substring("edge-".length())));
 
         TaskStatus status = codec.fromJson(stack.get("/v1/tasks/" + taskId).body(), TaskStatus.class);
-        assertThat(status.nodes()).allSatisfy(n -> assertThat(n.state()).isEqualTo("failed"));
+        assertThat(status.nodes()).allSatisfy(n -> {
+            assertThat(n.state()).isEqualTo("failed");
+            assertThat(n.lastError()).contains("refresh_dir is unsupported by " + n.nodeId().substring("edge-".length()));
+        });
     }
 
     private static String submit(String type, String listField, String target) throws Exception {
