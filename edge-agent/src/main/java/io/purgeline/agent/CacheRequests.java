@@ -22,8 +22,8 @@ import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * The HTTP exchanges every adapter has with its local cache: one invalidation request per target, or a GET through
- * the cache for a prefetch. Every request carries the target URL's own Host header, because Varnish, nginx (with the
- * reference key), Traffic Server and Squid all key their objects on it. Nothing here throws for a failed target:
+ * the cache for a prefetch. Every request for a URL carries that URL's own Host header, because Varnish, nginx (with
+ * the reference key), Traffic Server and Squid all key their objects on it. Nothing here throws for a failed target:
  * each outcome is an {@link ItemResult} with a reason a person can read.
  */
 final class CacheRequests {

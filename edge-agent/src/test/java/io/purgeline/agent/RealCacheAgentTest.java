@@ -58,6 +58,18 @@ abstract class RealCacheAgentTest {
         }
     }
 
+    RecordingServer origin() {
+        return origin;
+    }
+
+    CacheProcess cache() {
+        return cache;
+    }
+
+    AgentUnderTest agent() {
+        return agent;
+    }
+
     @BeforeAll
     void start() throws Exception {
         origin = RecordingServer.start(r -> {
