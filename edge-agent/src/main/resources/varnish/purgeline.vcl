@@ -6,10 +6,13 @@ vcl 4.1;
 #   BAN / with Host and X-Purge-Prefix: <path>   -> removes every object on that host whose URL starts with <path>
 #   PURGE / with X-Purge-Tag: <tag>              -> removes every object tagged <tag> by its origin, in an `xkey` or
 #                                                   `Surrogate-Key` response header (space-separated tags), any host
+#   either PURGE with X-Purge-Soft: 1            -> marks the objects stale instead (TTL 0, grace kept): the next
+#                                                   request gets the stale copy while Varnish refetches it
 #   GET                                          -> cached; X-Cache: HIT | MISS on every response
 # Fill {{BACKEND_HOST}} and {{BACKEND_PORT}} with the origin's address.
 
 import std;
+import purge;
 import xkey;
 
 backend default {
@@ -33,7 +36,14 @@ sub vcl_recv {
             if (req.http.X-Purge-Tag !~ "^[^\s,]+$") {
                 return (synth(400, "X-Purge-Tag takes one tag without spaces or commas"));
             }
+            if (req.http.X-Purge-Soft == "1") {
+                return (synth(200, "Soft-purged " + xkey.softpurge(req.http.X-Purge-Tag) + " tagged objects"));
+            }
             return (synth(200, "Purged " + xkey.purge(req.http.X-Purge-Tag) + " tagged objects"));
+        }
+        if (req.http.X-Purge-Soft == "1") {
+            # vmod purge works on the looked-up object: continue in vcl_hit / vcl_miss.
+            return (hash);
         }
         return (purge);
     }
@@ -53,6 +63,23 @@ sub vcl_recv {
             return (synth(200, "Banned"));
         }
         return (synth(400, "ban refused: " + std.ban_error()));
+    }
+}
+
+# A soft purge of every variant of the URL, whether the lookup found a fresh one (hit) or not (miss).
+sub purgeline_soft_purge {
+    return (synth(200, "Soft-purged " + purge.soft() + " objects"));
+}
+
+sub vcl_hit {
+    if (req.method == "PURGE") {
+        call purgeline_soft_purge;
+    }
+}
+
+sub vcl_miss {
+    if (req.method == "PURGE") {
+        call purgeline_soft_purge;
     }
 }
 

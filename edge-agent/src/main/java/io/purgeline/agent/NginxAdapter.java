@@ -33,6 +33,10 @@ public final class NginxAdapter implements CacheAdapter {
 
     @Override
     public ItemResult refresh(String url, TaskOptions options) {
+        if (Unsupported.softRequested(options)) {
+            return Unsupported.soft(url, TaskType.REFRESH, KIND,
+                    "ngx_cache_purge removes the object; it cannot mark it stale");
+        }
         return cache.invalidate(url, "PURGE", PURGE_LOCATION, target -> Map.of());
     }
 

@@ -30,6 +30,10 @@ public final class SquidAdapter implements CacheAdapter {
 
     @Override
     public ItemResult refresh(String url, TaskOptions options) {
+        if (Unsupported.softRequested(options)) {
+            return Unsupported.soft(url, TaskType.REFRESH, KIND,
+                    "Squid's PURGE removes the object; it cannot mark it stale");
+        }
         return cache.invalidate(url, "PURGE", "", target -> Map.of());
     }
 

@@ -30,6 +30,10 @@ public final class TrafficServerAdapter implements CacheAdapter {
 
     @Override
     public ItemResult refresh(String url, TaskOptions options) {
+        if (Unsupported.softRequested(options)) {
+            return Unsupported.soft(url, TaskType.REFRESH, KIND,
+                    "Traffic Server's PURGE removes the object; it cannot mark it stale");
+        }
         return cache.invalidate(url, "PURGE", "", target -> Map.of());
     }
 

@@ -158,6 +158,20 @@ abstract class RealCacheAgentTest {
     }
 
     @Test
+    void aSoftRefreshIsReportedUnsupportedAndTheCachedObjectStays() throws Exception {
+        cacheThenChange(HOST, "/soft.css");
+        String subtaskId = "soft-1@" + AgentUnderTest.NODE_ID;
+
+        agent.send(SoftBatches.soft(agent.batch(subtaskId, TaskType.REFRESH, List.of("http://" + HOST + "/soft.css"))));
+
+        SubtaskResult result = callbacks.awaitResult(subtaskId);
+        assertThat(result.state()).isEqualTo(SubtaskState.FAILED);
+        assertThat(result.items()).singleElement().extracting(ItemResult::error).asString()
+                .startsWith("soft refresh is unsupported by " + kind() + ": ");
+        assertThat(get(HOST, "/soft.css").getContentAsString()).isEqualTo("v1");
+    }
+
+    @Test
     void refreshTagIsReportedUnsupported() {
         assertUnsupported(run("tag-1", TaskType.REFRESH_TAG, "product-42"), TaskType.REFRESH_TAG);
     }
