@@ -71,7 +71,7 @@ class VarnishSoftPurgeTest {
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
         assertThat(result.items()).singleElement().extracting(ItemResult::httpCode).isEqualTo(200);
         assertThat(get("/soft/app.js").getContentAsString()).as("stale, while Varnish refetches").isEqualTo("v1");
-        await().atMost(Duration.ofSeconds(5)).until(() -> get("/soft/app.js").getContentAsString().equals("v2"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> get("/soft/app.js").getContentAsString().equals("v2"));
     }
 
     @Test
@@ -82,7 +82,7 @@ class VarnishSoftPurgeTest {
 
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
         assertThat(get("/soft/p/42.html").getContentAsString()).as("stale, while Varnish refetches").isEqualTo("v1");
-        await().atMost(Duration.ofSeconds(5)).until(() -> get("/soft/p/42.html").getContentAsString().equals("v2"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> get("/soft/p/42.html").getContentAsString().equals("v2"));
     }
 
     @Test
