@@ -82,6 +82,7 @@ final class DeliveryOutcomes implements AutoCloseable {
         }
         List<DispatchMessage> running = new ArrayList<>();
         List<Outgoing> out = new ArrayList<>();
+        List<Runnable> alertsAfterPublish = new ArrayList<>();
         List<InflightDeliveries.Due> sentAgainOrGivenUp = new ArrayList<>();
         byMessage.forEach((message, indexes) -> {
             Lane lane = parcels.get(indexes.get(0)).lane();
@@ -102,7 +103,7 @@ final class DeliveryOutcomes implements AutoCloseable {
             count(lane, "accepted", indexes.size() - failures.size());
             count(lane, "failed", failures.size());
             if (!failures.isEmpty()) {
-                out.addAll(planFailures(message, lane, failures, indexes.size()));
+                out.addAll(planFailures(message, lane, failures, indexes.size(), alertsAfterPublish));
             }
         });
         // A re-send that finds the agent still working on the subtask (a long queue, a slow cache) was a check, not a
@@ -113,10 +114,13 @@ final class DeliveryOutcomes implements AutoCloseable {
             log.info("{} node subtask(s) still being worked on; attempts not counted", running.size());
         }
         publisher.publish(out);
+        alertsAfterPublish.forEach(Runnable::run);
         inflight.removeIfUnchanged(sentAgainOrGivenUp);
     }
 
-    private List<Outgoing> planFailures(DispatchMessage message, Lane lane, List<Delivery> failures, int sent) {
+    /** Plans retries and failures; the alerts of nodes given up on wait for the dead letters they name. */
+    private List<Outgoing> planFailures(DispatchMessage message, Lane lane, List<Delivery> failures, int sent,
+            List<Runnable> alertsAfterPublish) {
         List<Delivery> left = parking.parkUnanswered(message, failures);
         RetryPolicy.Plan plan = retries.plan(message, lane, left, clock.instant());
         log.info("task {}: {} of {} node(s) did not accept their batch; {} parked (node offline), {} will be retried,"
@@ -124,12 +128,12 @@ final class DeliveryOutcomes implements AutoCloseable {
                 failures.size() - left.size(), left.size() - plan.givenUp().size(), plan.givenUp().size());
         for (Delivery d : plan.givenUp()) {
             metrics.counter("purgeline_dispatch_nodes_failed_total", "lane", lane.wire()).increment();
-            alerts.raise(Alert.WARNING, d.unanswered() ? "node_unreachable" : "delivery_failed", "task "
+            alertsAfterPublish.add(() -> alerts.raise(Alert.WARNING, d.unanswered() ? "node_unreachable" : "delivery_failed", "task "
                             + message.taskId() + " on node " + d.assignment().nodeId() + ": " + d.finalReason()
                             + "; the delivery is parked in " + topology.deadQueue(Topology.Area.DISPATCH),
                     message.taskId(), d.assignment().nodeId(), Map.of("subtask_id", d.assignment().subtaskId(),
                             "address", String.valueOf(d.assignment().address()),
-                            "attempts", Integer.toString(d.assignment().attempt())));
+                            "attempts", Integer.toString(d.assignment().attempt()))));
         }
         return plan.messages();
     }

@@ -62,7 +62,7 @@ final class NodeOutboxes implements AutoCloseable {
         for (Parcel p : parcels) {
             byNode.computeIfAbsent(p.destination(), d -> new ArrayList<>()).add(p);
         }
-        byNode.forEach((destination, mine) -> outboxes.computeIfAbsent(destination, d -> new Outbox()).add(mine));
+        byNode.forEach((destination, mine) -> outboxes.computeIfAbsent(destination, Outbox::new).add(mine));
     }
 
     /** Parcels queued or on their way now. */
@@ -71,8 +71,13 @@ final class NodeOutboxes implements AutoCloseable {
     }
 
     private final class Outbox {
+        private final String destination;
         private final ArrayDeque<Parcel> waiting = new ArrayDeque<>();
         private boolean sending;
+
+        Outbox(String destination) {
+            this.destination = destination;
+        }
 
         synchronized void add(List<Parcel> parcels) {
             waiting.addAll(parcels);
@@ -113,6 +118,10 @@ final class NodeOutboxes implements AutoCloseable {
         private synchronized void next() {
             if (waiting.isEmpty()) {
                 sending = false;
+                // An idle node's outbox goes, so the map holds only nodes with work. A sender that took this outbox
+                // just before still has it send its parcels; a second outbox for the node meanwhile only means two
+                // requests to it at once.
+                outboxes.remove(destination, this);
             } else {
                 sendNext();
             }

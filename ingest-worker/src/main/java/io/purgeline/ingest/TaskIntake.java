@@ -67,6 +67,9 @@ public final class TaskIntake {
      */
     public List<Result> acceptAll(List<TaskSubmission> submissions) {
         Result[] results = new Result[submissions.size()];
+        // Announced only once the accepted ones are published: a failed publish requeues the whole batch, and its
+        // redelivery announces each decision once.
+        List<Runnable> announcements = new ArrayList<>();
         List<ValidTask> valid = new ArrayList<>();
         List<Integer> validAt = new ArrayList<>();
         for (int i = 0; i < submissions.size(); i++) {
@@ -74,7 +77,7 @@ public final class TaskIntake {
                 valid.add(validator.validate(submissions.get(i)));
                 validAt.add(i);
             } catch (InvalidInputException e) {
-                results[i] = reject(submissions.get(i), e);
+                results[i] = reject(submissions.get(i), e, announcements);
             }
         }
         Set<String> known = markers.acceptedAmong(valid.stream().map(ValidTask::taskId).toList());
@@ -86,18 +89,21 @@ public final class TaskIntake {
         for (int k = 0; k < valid.size(); k++) {
             ValidTask task = valid.get(k);
             int i = validAt.get(k);
-            if (known.contains(task.taskId()) || !planned.add(task.taskId())) {
-                events.duplicate(task);
-                counters.duplicate();
-                log.info("task {} was already accepted; ignoring the resubmission", task.taskId());
+            if (known.contains(task.taskId()) || planned.contains(task.taskId())) {
+                announcements.add(() -> {
+                    events.duplicate(task);
+                    counters.duplicate();
+                    log.info("task {} was already accepted; ignoring the resubmission", task.taskId());
+                });
                 results[i] = new Duplicate(task.taskId());
                 continue;
             }
             try {
                 plans.add(expander.expand(task, registered, now));
                 plannedAt.add(i);
+                planned.add(task.taskId());
             } catch (InvalidInputException e) {
-                results[i] = reject(submissions.get(i), e);
+                results[i] = reject(submissions.get(i), e, announcements);
             }
         }
         if (!plans.isEmpty()) {
@@ -112,13 +118,16 @@ public final class TaskIntake {
                     plan.total(), plan.created().lane().wire());
             results[plannedAt.get(k)] = new Accepted(plan.taskId(), plan.total());
         }
+        announcements.forEach(Runnable::run);
         return List.of(results);
     }
 
-    private Rejected reject(TaskSubmission submission, InvalidInputException e) {
-        events.rejected(submission, e.getMessage());
-        counters.rejected();
-        log.info("rejected task {} of {}: {}", submission.taskId(), submission.apiId(), e.getMessage());
+    private Rejected reject(TaskSubmission submission, InvalidInputException e, List<Runnable> announcements) {
+        announcements.add(() -> {
+            events.rejected(submission, e.getMessage());
+            counters.rejected();
+            log.info("rejected task {} of {}: {}", submission.taskId(), submission.apiId(), e.getMessage());
+        });
         return new Rejected(e.getMessage());
     }
 }
