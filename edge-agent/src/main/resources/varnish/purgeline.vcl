@@ -1,12 +1,19 @@
 vcl 4.1;
 #
-# purgeline reference VCL for Varnish 7.x: what the edge agent's varnish adapter expects of the cache.
+# purgeline reference VCL for Varnish 7.x with vmod xkey (Debian: varnish, varnish-modules): what the edge agent's
+# varnish adapter expects of the cache.
 #   PURGE <path?query> with the object's Host    -> removes that object (all its variants)
 #   BAN / with Host and X-Purge-Prefix: <path>   -> removes every object on that host whose URL starts with <path>
+#   PURGE / with X-Purge-Tag: <tag>              -> removes every object tagged <tag> by its origin, in an `xkey` or
+#                                                   `Surrogate-Key` response header (space-separated tags), any host
+#   either PURGE with X-Purge-Soft: 1            -> marks the objects stale instead (TTL 0, grace kept): the next
+#                                                   request gets the stale copy while Varnish refetches it
 #   GET                                          -> cached; X-Cache: HIT | MISS on every response
 # Fill {{BACKEND_HOST}} and {{BACKEND_PORT}} with the origin's address.
 
 import std;
+import purge;
+import xkey;
 
 backend default {
     .host = "{{BACKEND_HOST}}";
@@ -23,6 +30,20 @@ sub vcl_recv {
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(405, "PURGE is only allowed from this host"));
+        }
+        if (req.http.X-Purge-Tag) {
+            # One tag: xkey would split on spaces and commas and purge other tags too.
+            if (req.http.X-Purge-Tag !~ "^[^\s,]+$") {
+                return (synth(400, "X-Purge-Tag takes one tag without spaces or commas"));
+            }
+            if (req.http.X-Purge-Soft == "1") {
+                return (synth(200, "Soft-purged " + xkey.softpurge(req.http.X-Purge-Tag) + " tagged objects"));
+            }
+            return (synth(200, "Purged " + xkey.purge(req.http.X-Purge-Tag) + " tagged objects"));
+        }
+        if (req.http.X-Purge-Soft == "1") {
+            # vmod purge works on the looked-up object: continue in vcl_hit / vcl_miss.
+            return (hash);
         }
         return (purge);
     }
@@ -45,7 +66,28 @@ sub vcl_recv {
     }
 }
 
+# A soft purge of every variant of the URL, whether the lookup found a fresh one (hit) or not (miss).
+sub purgeline_soft_purge {
+    return (synth(200, "Soft-purged " + purge.soft() + " objects"));
+}
+
+sub vcl_hit {
+    if (req.method == "PURGE") {
+        call purgeline_soft_purge;
+    }
+}
+
+sub vcl_miss {
+    if (req.method == "PURGE") {
+        call purgeline_soft_purge;
+    }
+}
+
 sub vcl_backend_response {
+    # xkey indexes the xkey header when the object is stored; Surrogate-Key is the same list under its CDN name.
+    if (beresp.http.Surrogate-Key && !beresp.http.xkey) {
+        set beresp.http.xkey = beresp.http.Surrogate-Key;
+    }
     set beresp.http.X-Purgeline-Host = bereq.http.host;
     set beresp.http.X-Purgeline-Url = bereq.url;
     # Objects without caching headers stay for an hour: long enough that only a purge refreshes them.
@@ -62,4 +104,7 @@ sub vcl_deliver {
     }
     unset resp.http.X-Purgeline-Host;
     unset resp.http.X-Purgeline-Url;
+    # Tags are the origin's bookkeeping for this cache, not for browsers.
+    unset resp.http.xkey;
+    unset resp.http.Surrogate-Key;
 }

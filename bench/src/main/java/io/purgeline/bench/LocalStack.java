@@ -1,13 +1,13 @@
 package io.purgeline.bench;
 
+import io.purgeline.testkit.EdgeCache;
+import io.purgeline.testkit.EdgeCaches;
 import io.purgeline.testkit.FreePorts;
-import io.purgeline.testkit.Varnish;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration READY = Duration.ofSeconds(90);
 
     /** One edge node: its origin, cache and agent. */
-    public record Edge(String nodeId, Origin origin, Varnish cache, String cacheHost, int cachePort,
+    public record Edge(String nodeId, Origin origin, EdgeCache cache, String cacheHost, int cachePort,
             WorkerProcess agent) {
         public CacheFetch.Response fetch(String url) throws IOException {
             return CacheFetch.get(cacheHost, cachePort, url);
@@ -94,17 +94,21 @@ public final class LocalStack implements AutoCloseable {
 
     /** Adds an edge node on loopback address {@code ip}: origin, Varnish, agent; registers it with ingest. */
     public Edge addEdge(String nodeId, String ip) throws Exception {
+        return addEdge(nodeId, ip, "varnish");
+    }
+
+    /** Adds an edge node whose cache is of {@code cacheKind} (varnish, nginx, ats, squid), with its reference config. */
+    public Edge addEdge(String nodeId, String ip, String cacheKind) throws Exception {
         Origin origin = Origin.start("127.0.0.1", FreePorts.any());
         others.add(origin);
-        String vcl = Varnish.vcl(Files.readString(
-                home.resolve("edge-agent/src/main/resources/varnish/purgeline.vcl")), origin.host(), origin.port());
         int cachePort = FreePorts.on(ip);
-        Varnish cache = Varnish.start(vcl, ip, cachePort);
+        EdgeCache cache = EdgeCaches.start(cacheKind, home.resolve("edge-agent/src/main/resources"), origin.host(),
+                origin.port(), ip, cachePort);
         others.add(cache);
         Map<String, String> e = new HashMap<>(env);
         e.put("PURGELINE_WORKER", "edge-agent");
         e.put("PURGELINE_NODE_ID", nodeId);
-        e.put("PURGELINE_CACHE_KIND", "varnish");
+        e.put("PURGELINE_CACHE_KIND", cacheKind);
         e.put("PURGELINE_CACHE_URL", "http://" + ip + ":" + cachePort);
         e.put("PURGELINE_HEARTBEAT_URL", callback.baseUrl());
         WorkerProcess agent = WorkerProcess.start(home, "edge-agent", "agent-" + nodeId, e, ip, FreePorts.on(ip),

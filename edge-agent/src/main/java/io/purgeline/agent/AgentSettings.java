@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * The agent's configuration, built once from the environment.
  *
  * @param nodeId        this cache node's id; batches for another node are refused
- * @param cacheKind     which cache the agent drives ("varnish")
+ * @param cacheKind     which cache the agent drives: "varnish" (default), "nginx", "ats" or "squid"
  * @param cacheUrl      the local cache's HTTP address; purges, bans and prefetches go there
  * @param heartbeatUrl  base URL of callback-worker, or null to send no heartbeats
  * @param heartbeatInterval  3 heartbeats fit in the 15 s after which a node is usually considered offline

@@ -18,10 +18,10 @@ class AgentSettingsTest {
     @Test
     void anUnsupportedCacheKindIsNamedWithTheSupportedOnes() {
         assertThatThrownBy(() -> AgentWorker.start(new Env(Map.of("PURGELINE_HTTP_PORT", "0",
-                "PURGELINE_NODE_ID", "edge-1", "PURGELINE_CACHE_KIND", "squid"))))
+                "PURGELINE_NODE_ID", "edge-1", "PURGELINE_CACHE_KIND", "haproxy"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'squid' is not supported")
-                .hasMessageContaining("varnish");
+                .hasMessageContaining("'haproxy' is not supported")
+                .hasMessageContaining("supported: varnish, nginx, ats, squid");
     }
 
     @Test

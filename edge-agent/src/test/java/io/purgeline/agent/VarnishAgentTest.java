@@ -137,16 +137,6 @@ class VarnishAgentTest {
         });
     }
 
-    @Test
-    void refreshTagIsReportedFailedBecauseVarnishHasNoTagIndex() throws Exception {
-        agent.send(agent.batch("tag-1@" + AgentUnderTest.NODE_ID, TaskType.REFRESH_TAG, List.of("product-42")));
-
-        SubtaskResult result = callbacks.awaitResult("tag-1@" + AgentUnderTest.NODE_ID);
-        assertThat(result.state()).isEqualTo(SubtaskState.FAILED);
-        assertThat(result.items()).singleElement().extracting(ItemResult::error)
-                .isEqualTo("refresh_tag is not supported by the varnish adapter");
-    }
-
     private static ContentResponse get(String pathAndQuery) throws Exception {
         return agent.client().newRequest(varnish.url() + pathAndQuery)
                 .headers(h -> h.put(HttpHeader.HOST, HOST))

@@ -2,8 +2,14 @@ package io.purgeline.ingest;
 
 import io.purgeline.runtime.RedisKeys;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -26,12 +32,32 @@ public final class AcceptedMarkers {
         this.keys = keys;
     }
 
-    public boolean isAccepted(String taskId) {
-        return redis.exists(keys.accepted(taskId));
+    /** The ids among these that were accepted before: one round trip. */
+    public Set<String> acceptedAmong(List<String> taskIds) {
+        if (taskIds.isEmpty()) {
+            return Set.of();
+        }
+        List<Response<Boolean>> answers = new ArrayList<>(taskIds.size());
+        try (Pipeline p = redis.pipelined()) {
+            taskIds.forEach(id -> answers.add(p.exists(keys.accepted(id))));
+            p.sync();
+        }
+        Set<String> known = new HashSet<>();
+        for (int i = 0; i < taskIds.size(); i++) {
+            if (answers.get(i).get()) {
+                known.add(taskIds.get(i));
+            }
+        }
+        return known;
     }
 
-    public void markAccepted(String taskId, int total) {
-        redis.set(keys.accepted(taskId), Integer.toString(total), SetParams.setParams().ex(TTL.toSeconds()));
+    /** Marks every planned task accepted, with its total: one round trip. */
+    public void markAccepted(List<Expansion> plans) {
+        try (Pipeline p = redis.pipelined()) {
+            plans.forEach(plan -> p.set(keys.accepted(plan.taskId()), Integer.toString(plan.total()),
+                    SetParams.setParams().ex(TTL.toSeconds())));
+            p.sync();
+        }
     }
 
     /** The total recorded at acceptance, if the task was accepted (and the marker has not expired). */

@@ -24,23 +24,26 @@ public final class ExpansionPublisher {
     }
 
     /**
-     * Message ids are derived from the task id, so a copy republished after a crash carries the same id as the
-     * original and downstream can recognise it.
+     * Every plan, each with its announcement, in one confirmed batch. Message ids are derived from the task id, so a
+     * copy republished after a crash carries the same id as the original and downstream can recognise it.
      */
-    public void publish(Expansion plan, Outgoing announcement) {
-        String taskId = plan.taskId();
-        List<Outgoing> out = new ArrayList<>(plan.dispatches().size() + 2);
-        out.add(Outgoing.of(topology.savesExchange(), taskId, TaskCreated.MESSAGE_TYPE, plan.created())
-                .messageId(taskId + "/created")
-                .correlationId(taskId));
-        for (int i = 0; i < plan.dispatches().size(); i++) {
-            DispatchMessage m = plan.dispatches().get(i);
-            out.add(Outgoing.of(topology.dispatchExchange(), m.lane().wire(), DispatchMessage.MESSAGE_TYPE, m)
-                    .priority(m.priority())
-                    .messageId(taskId + "/dispatch/" + i)
+    public void publish(List<Expansion> plans, List<Outgoing> announcements) {
+        List<Outgoing> out = new ArrayList<>();
+        for (int p = 0; p < plans.size(); p++) {
+            Expansion plan = plans.get(p);
+            String taskId = plan.taskId();
+            out.add(Outgoing.of(topology.savesExchange(), taskId, TaskCreated.MESSAGE_TYPE, plan.created())
+                    .messageId(taskId + "/created")
                     .correlationId(taskId));
+            for (int i = 0; i < plan.dispatches().size(); i++) {
+                DispatchMessage m = plan.dispatches().get(i);
+                out.add(Outgoing.of(topology.dispatchExchange(), m.lane().wire(), DispatchMessage.MESSAGE_TYPE, m)
+                        .priority(m.priority())
+                        .messageId(taskId + "/dispatch/" + i)
+                        .correlationId(taskId));
+            }
+            out.add(announcements.get(p));
         }
-        out.add(announcement);
         publisher.publish(out);
     }
 }

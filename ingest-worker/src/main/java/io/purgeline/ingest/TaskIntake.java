@@ -1,7 +1,12 @@
 package io.purgeline.ingest;
 
 import io.purgeline.contracts.TaskSubmission;
+import io.purgeline.contracts.Node;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,28 +55,70 @@ public final class TaskIntake {
      * the message unacked); bad input never throws, it is a {@link Rejected}.
      */
     public Result accept(TaskSubmission submission) {
-        ValidTask task;
-        Expansion plan;
-        try {
-            task = validator.validate(submission);
-            if (markers.isAccepted(task.taskId())) {
+        return acceptAll(List.of(submission)).get(0);
+    }
+
+    /**
+     * Decides on submissions that arrived together and acts on them as one: the messages of every accepted task go
+     * out in one confirmed publish and their markers in one Redis round trip, so a burst of submissions costs a
+     * confirm per burst, not per task. One result per submission, in order; a task id named twice among them is
+     * accepted once. Failures propagate as in {@link #accept}, for all of them: nothing is marked accepted unless
+     * everything was published.
+     */
+    public List<Result> acceptAll(List<TaskSubmission> submissions) {
+        Result[] results = new Result[submissions.size()];
+        List<ValidTask> valid = new ArrayList<>();
+        List<Integer> validAt = new ArrayList<>();
+        for (int i = 0; i < submissions.size(); i++) {
+            try {
+                valid.add(validator.validate(submissions.get(i)));
+                validAt.add(i);
+            } catch (InvalidInputException e) {
+                results[i] = reject(submissions.get(i), e);
+            }
+        }
+        Set<String> known = markers.acceptedAmong(valid.stream().map(ValidTask::taskId).toList());
+        List<Node> registered = valid.isEmpty() ? List.of() : nodes.snapshot();
+        Instant now = Instant.now();
+        Set<String> planned = new HashSet<>();
+        List<Expansion> plans = new ArrayList<>();
+        List<Integer> plannedAt = new ArrayList<>();
+        for (int k = 0; k < valid.size(); k++) {
+            ValidTask task = valid.get(k);
+            int i = validAt.get(k);
+            if (known.contains(task.taskId()) || !planned.add(task.taskId())) {
                 events.duplicate(task);
                 counters.duplicate();
                 log.info("task {} was already accepted; ignoring the resubmission", task.taskId());
-                return new Duplicate(task.taskId());
+                results[i] = new Duplicate(task.taskId());
+                continue;
             }
-            plan = expander.expand(task, nodes.snapshot(), Instant.now());
-        } catch (InvalidInputException e) {
-            events.rejected(submission, e.getMessage());
-            counters.rejected();
-            log.info("rejected task {} of {}: {}", submission.taskId(), submission.apiId(), e.getMessage());
-            return new Rejected(e.getMessage());
+            try {
+                plans.add(expander.expand(task, registered, now));
+                plannedAt.add(i);
+            } catch (InvalidInputException e) {
+                results[i] = reject(submissions.get(i), e);
+            }
         }
-        publisher.publish(plan, events.accepted(plan));
-        markers.markAccepted(plan.taskId(), plan.total());
-        counters.accepted();
-        log.info("accepted task {} of {}: {} {} target(s) on {} node(s), {} lane", plan.taskId(), task.apiId(),
-                task.targets().size(), task.type().wire(), plan.total(), plan.created().lane().wire());
-        return new Accepted(plan.taskId(), plan.total());
+        if (!plans.isEmpty()) {
+            publisher.publish(plans, plans.stream().map(events::accepted).toList());
+            markers.markAccepted(plans);
+        }
+        for (int k = 0; k < plans.size(); k++) {
+            Expansion plan = plans.get(k);
+            counters.accepted();
+            log.info("accepted task {} of {}: {} {} target(s) on {} node(s), {} lane", plan.taskId(),
+                    plan.created().apiId(), plan.created().targets().size(), plan.created().type().wire(),
+                    plan.total(), plan.created().lane().wire());
+            results[plannedAt.get(k)] = new Accepted(plan.taskId(), plan.total());
+        }
+        return List.of(results);
+    }
+
+    private Rejected reject(TaskSubmission submission, InvalidInputException e) {
+        events.rejected(submission, e.getMessage());
+        counters.rejected();
+        log.info("rejected task {} of {}: {}", submission.taskId(), submission.apiId(), e.getMessage());
+        return new Rejected(e.getMessage());
     }
 }

@@ -69,8 +69,7 @@ class AmqpSubmissionTest {
     }
 
     private static void submit(TaskSubmission s, String messageId) {
-        ns.publisher().publish(Outgoing.of(ns.topology().tasksExchange(), Topology.SUBMIT_KEY, "task.submission", s)
-                .messageId(messageId));
+        ns.publisher().publish(submission(s, messageId));
     }
 
     private static void submitRaw(String body, String messageId) {
@@ -197,6 +196,27 @@ class AmqpSubmissionTest {
         assertThat(awaitEvent("task.accepted", "amqp-after-poison").total()).isEqualTo(3);
         dead.await(g -> "poison-before-good".equals(g.props().getMessageId()), WAIT);
         dead.await(g -> "invalid-before-good".equals(g.props().getMessageId()), WAIT);
+    }
+
+    @Test
+    void submissionsArrivingTogetherAreEachDecidedOnTheirOwn() {
+        ns.publisher().publish(List.of(
+                submission(Submissions.refresh("https://www.example.com/h1.js").taskId("amqp-burst-1").build(), "b1"),
+                submission(Submissions.refresh("ftp://z").taskId("amqp-burst-bad").build(), "b2"),
+                submission(Submissions.refresh("https://www.example.com/h3.js").taskId("amqp-burst-3").build(), "b3")));
+
+        assertThat(awaitEvent("task.accepted", "amqp-burst-1").total()).isEqualTo(3);
+        assertThat(awaitEvent("task.accepted", "amqp-burst-3").total()).isEqualTo(3);
+        QueueReader.Got parked = dead.await(g -> "b2".equals(g.props().getMessageId()), WAIT);
+        assertThat(parked.header(Topology.DEAD_REASON_HEADER))
+                .isEqualTo("task rejected: urls[0]: 'ftp://z' is not an http(s) URL");
+        assertThat(awaitEvent("task.rejected", "amqp-burst-bad").reason())
+                .isEqualTo("urls[0]: 'ftp://z' is not an http(s) URL");
+    }
+
+    private static Outgoing submission(TaskSubmission s, String messageId) {
+        return Outgoing.of(ns.topology().tasksExchange(), Topology.SUBMIT_KEY, "task.submission", s)
+                .messageId(messageId);
     }
 
     private static void awaitPoisonAlert(String messageId) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,15 @@ public final class QueueConsumer implements AutoCloseable {
     @FunctionalInterface
     public interface BatchHandler<T> {
         void handle(List<T> values) throws Exception;
+    }
+
+    /**
+     * Handles a batch of decoded messages and names those among them that are poison, by position, with the reason;
+     * they are parked, the rest acked with them.
+     */
+    @FunctionalInterface
+    public interface SortingBatchHandler<T> {
+        Map<Integer, String> handle(List<T> values) throws Exception;
     }
 
     /** Where and how to consume. */
@@ -94,6 +104,15 @@ public final class QueueConsumer implements AutoCloseable {
      */
     public static <T> QueueConsumer batch(Broker broker, Spec spec, int batchSize, Duration fill, DeadLetters dead,
             Function<Inbound, T> decoder, BatchHandler<T> handler) {
+        return sortingBatch(broker, spec, batchSize, fill, dead, decoder, values -> {
+            handler.handle(values);
+            return Map.of();
+        });
+    }
+
+    /** As {@link #batch}, for a handler that may find some of the batch poison. */
+    public static <T> QueueConsumer sortingBatch(Broker broker, Spec spec, int batchSize, Duration fill,
+            DeadLetters dead, Function<Inbound, T> decoder, SortingBatchHandler<T> handler) {
         SimpleMessageListenerContainer c = container(broker, spec.prefetch(Math.max(spec.prefetch(), batchSize)));
         c.setConsumerBatchEnabled(true);
         c.setBatchSize(batchSize);
@@ -103,18 +122,21 @@ public final class QueueConsumer implements AutoCloseable {
             @Override
             public void onMessageBatch(List<Message> messages, Channel channel) {
                 List<T> values = new ArrayList<>(messages.size());
+                List<Inbound> decoded = new ArrayList<>(messages.size());
                 long last = messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag();
                 try {
                     for (Message m : messages) {
                         Inbound in = new Inbound(m);
                         try {
                             values.add(decoder.apply(in));
+                            decoded.add(in);
                         } catch (PoisonMessageException e) {
                             dead.park(spec.area(), spec.queue(), in, e.getMessage());
                         }
                     }
                     if (!values.isEmpty()) {
-                        handler.handle(values);
+                        handler.handle(values).forEach((i, reason) ->
+                                dead.park(spec.area(), spec.queue(), decoded.get(i), reason));
                     }
                     channel.basicAck(last, true);
                 } catch (Exception e) {
