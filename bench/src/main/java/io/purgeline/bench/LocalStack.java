@@ -96,8 +96,7 @@ public final class LocalStack implements AutoCloseable {
     public Edge addEdge(String nodeId, String ip) throws Exception {
         Origin origin = Origin.start("127.0.0.1", FreePorts.any());
         others.add(origin);
-        String vcl = Varnish.vcl(Files.readString(
-                home.resolve("edge-agent/src/main/resources/varnish/purgeline.vcl")), origin.host(), origin.port());
+        String vcl = Varnish.vcl(vclTemplate(), origin.host(), origin.port());
         int cachePort = FreePorts.on(ip);
         Varnish cache = Varnish.start(vcl, ip, cachePort);
         others.add(cache);
@@ -115,6 +114,23 @@ public final class LocalStack implements AutoCloseable {
         Edge edge = new Edge(nodeId, origin, cache, ip, cachePort, agent);
         edges.add(edge);
         return edge;
+    }
+
+    /**
+     * The agent's reference VCL: from the home's sources when it has them, else the copy packaged with the agent's
+     * classes (a home of built jars only, such as a baseline kept for before/after benchmarks, has no sources).
+     */
+    private String vclTemplate() throws IOException {
+        Path source = home.resolve("edge-agent/src/main/resources/varnish/purgeline.vcl");
+        if (Files.isRegularFile(source)) {
+            return Files.readString(source);
+        }
+        try (var in = LocalStack.class.getResourceAsStream("/varnish/purgeline.vcl")) {
+            if (in == null) {
+                throw new IllegalStateException(source + " is missing and no varnish/purgeline.vcl is on the classpath");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /** Registers a node with ingest (also used to register nodes whose agent is deliberately absent). */
