@@ -80,6 +80,11 @@ public final class WorkerProcess implements AutoCloseable {
         return log;
     }
 
+    /** The operating system's id of the running process (for /proc and jcmd); it changes on relaunch. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

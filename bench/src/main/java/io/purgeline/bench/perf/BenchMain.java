@@ -20,7 +20,8 @@ public final class BenchMain {
     /** Every scenario, in the order they run. */
     public static Map<String, Scenario> scenarios() {
         Map<String, Scenario> all = new LinkedHashMap<>();
-        for (Scenario s : List.of(new FloorScenario(), new LatencyScenario())) {
+        for (Scenario s : List.of(new FloorScenario(), new LatencyScenario(), new ThroughputScenario(),
+                new IntakeScenario(), new MemoryScenario(), new GrowthScenario(), new SilentNodeScenario())) {
             all.put(s.name(), s);
         }
         return all;

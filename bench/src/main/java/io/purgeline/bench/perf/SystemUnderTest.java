@@ -87,15 +87,23 @@ public final class SystemUnderTest implements AutoCloseable {
      */
     public Fleet addFleet(int nodes, String prefix, int firstBlock, String region, Duration latency)
             throws Exception {
+        return addFleet(nodes, prefix, firstBlock, i -> region, latency);
+    }
+
+    /** The same, with each node's region chosen by its index from 0. */
+    public Fleet addFleet(int nodes, String prefix, int firstBlock, java.util.function.IntFunction<String> regionOf,
+            Duration latency) throws Exception {
         Fleet fleet = Fleet.start(FleetConfig.of(nodes, URI.create(worker("callback-worker").baseUrl()),
                         AgentKeys.from(new Env(ns.env())))
                 .withIdPrefix(prefix).withFirstBlock(firstBlock).withLatency(latency));
         fleets.add(fleet);
         Semaphore inFlight = new Semaphore(REGISTRATIONS_IN_FLIGHT);
         List<CompletableFuture<?>> all = new ArrayList<>();
-        for (FleetNode n : fleet.nodes()) {
+        List<FleetNode> members = fleet.nodes();
+        for (int i = 0; i < members.size(); i++) {
+            FleetNode n = members.get(i);
             inFlight.acquire();
-            all.add(registerAsync(n.nodeId(), n.address(), region).whenComplete((r, e) -> inFlight.release()));
+            all.add(registerAsync(n.nodeId(), n.address(), regionOf.apply(i)).whenComplete((r, e) -> inFlight.release()));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         return fleet;
@@ -150,6 +158,11 @@ public final class SystemUnderTest implements AutoCloseable {
         return stack.ingestUrl();
     }
 
+    /** {@code {ns}.tasks}, where upstream publishes submissions. */
+    public String topologyTasksExchange() {
+        return ns.topology().tasksExchange();
+    }
+
     public Connection amqp() {
         return amqp;
     }
@@ -174,6 +187,23 @@ public final class SystemUnderTest implements AutoCloseable {
             }
         }
         return depth;
+    }
+
+    /**
+     * Node results recorded durably so far: subtask rows in a final state in the namespace's database, read with
+     * plain JDBC (the harness must not migrate the schema of another build). Null when this build's schema differs.
+     */
+    public Long recordedNodeResults() {
+        PurgelineConfig.Db db = ns.config().db();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery(
+                        "SELECT COUNT(*) FROM subtasks WHERE state IN ('done', 'failed', 'expired')")) {
+            r.next();
+            return r.getLong(1);
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
     }
 
     @Override
