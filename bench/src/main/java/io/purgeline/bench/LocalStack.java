@@ -165,6 +165,22 @@ public final class LocalStack implements AutoCloseable {
         return ingest.baseUrl();
     }
 
+    /**
+     * Stops every process at once with SIGKILL, then the caches and origins: for a benchmark whose namespace is thrown
+     * away after, where a graceful drain of the backlog it built up would only cost minutes.
+     */
+    public void kill() throws Exception {
+        for (WorkerProcess w : workers) {
+            w.killNow();
+        }
+        for (WorkerProcess w : workers) {
+            w.kill();
+        }
+        for (AutoCloseable c : others) {
+            c.close();
+        }
+    }
+
     /** Stops every process with SIGTERM, intake first and the rest in reverse order of start; then caches, origins. */
     @Override
     public void close() throws Exception {

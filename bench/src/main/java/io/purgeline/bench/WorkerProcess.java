@@ -118,6 +118,11 @@ public final class WorkerProcess implements AutoCloseable {
         process = command.start();
     }
 
+    /** SIGKILL without waiting for the process to end (to kill many at once; {@link #kill} then waits). */
+    public void killNow() {
+        process.destroyForcibly();
+    }
+
     /** SIGKILL: no shutdown hook runs. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

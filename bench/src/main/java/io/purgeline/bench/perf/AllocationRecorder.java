@@ -15,7 +15,7 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Bytes allocated by a JVM over a window, from Java Flight Recorder: {@code jcmd <pid> JFR.start} with only the
  * {@code jdk.ThreadAllocationStatistics} event, every second (each carries a thread's allocation since it started),
- * then {@code JFR.dump} and {@code JFR.stop}. Per thread, the allocation in the window is its last figure minus its
+ * then {@code JFR.stop} with a file name, which writes it out. Per thread, the allocation in the window is its last figure minus its
  * first; a thread first seen after the first sample was born in the window and counts whole. A thread that ended
  * since its last sample loses at most its last second: the figure is a slight undercount, never an overcount.
  */
@@ -44,11 +44,10 @@ final class AllocationRecorder {
         jcmd(pid, "JFR.start", "name=" + NAME, "settings=" + settings);
     }
 
-    /** Dumps and stops the recording; returns the bytes the JVM allocated since {@link #start}. */
+    /** Stops the recording, writing it out; returns the bytes the JVM allocated since {@link #start}. */
     long stop(long pid, String label) throws IOException, InterruptedException {
         Path file = dir.resolve(label + ".jfr");
-        jcmd(pid, "JFR.dump", "name=" + NAME, "filename=" + file);
-        jcmd(pid, "JFR.stop", "name=" + NAME);
+        jcmd(pid, "JFR.stop", "name=" + NAME, "filename=" + file);
         return allocated(file);
     }
 

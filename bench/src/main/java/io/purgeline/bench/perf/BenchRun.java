@@ -57,13 +57,13 @@ public final class BenchRun {
         floor.put(name, value);
     }
 
-    /** {@code value / floor(name)}, rounded to 0.1; null when the floor was not measured in this run. */
+    /** {@code value / floor(name)} to two significant digits; null when the floor was not measured in this run. */
     public Double ratio(double value, String name) {
         Double f = floor.get(name);
         if (f == null || f == 0 || Double.isNaN(value)) {
             return null;
         }
-        return Math.round(value / f * 10) / 10.0;
+        return new java.math.BigDecimal(value / f).round(new java.math.MathContext(2)).doubleValue();
     }
 
     public void say(String format, Object... args) {

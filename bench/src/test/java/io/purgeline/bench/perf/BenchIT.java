@@ -63,6 +63,65 @@ class BenchIT {
         assertThat(rows.get("fleet_20_amqp").get("p50_x_floor").getAsDouble()).isPositive();
     }
 
+    @Test
+    void throughputCountsNodeResultsRecordedAndTheBacklog() throws IOException {
+        JsonObject row = rows("throughput").get("fleet_20_in_flight_4");
+        assertThat(row.get("node_results").getAsLong()).isPositive();
+        assertThat(row.get("node_results_per_s").getAsDouble()).isPositive();
+        assertThat(row.get("node_executions_per_s").getAsDouble()).isPositive();
+        assertThat(row.get("tasks_submitted").getAsLong()).isPositive();
+        assertThat(row.get("backlog_end").getAsLong()).isNotNegative();
+        assertThat(row.getAsJsonObject("backlog_end_by_queue").keySet()).contains("ingest.tasks", "dispatch.fast");
+        assertThat(row.get("x_floor").getAsDouble()).isPositive();
+    }
+
+    @Test
+    void intakeCountsAcceptedTasksOverHttpAndAmqp() throws IOException {
+        Map<String, JsonObject> rows = rows("intake");
+        for (String c : List.of("http", "amqp")) {
+            assertThat(rows.get(c).get("accepted_per_s").getAsDouble()).as(c).isPositive();
+            assertThat(rows.get(c).get("count").getAsInt()).as(c).isPositive();
+            assertThat(rows.get(c).get("p99_ms").getAsDouble()).as(c).isPositive();
+        }
+        assertThat(rows.get("amqp").get("x_broker_floor").getAsDouble()).isPositive();
+    }
+
+    @Test
+    void memoryReportsTheRssOfEveryWorkerTheAgentAndTheFleetAndAllocationPerNodeResult() throws IOException {
+        Map<String, JsonObject> rows = rows("memory");
+        for (String p : List.of("ingest-worker", "dispatch-worker", "callback-worker", "saver-worker",
+                "alert-worker", "agent-edge-1")) {
+            assertThat(rows.get(p).get("rss_peak_mb").getAsLong()).as(p).isPositive();
+            assertThat(rows.get(p).get("alloc_mb").getAsLong()).as(p).isNotNegative();
+        }
+        assertThat(rows.get("bench-jvm (fleet + harness)").get("rss_peak_mb").getAsLong()).isPositive();
+        JsonObject all = rows.get("all workers and the agent");
+        assertThat(all.get("node_results").getAsLong()).isPositive();
+        assertThat(all.get("alloc_per_node_result_kb").getAsDouble()).isPositive();
+    }
+
+    @Test
+    void growthMeasuresEverySize() throws IOException {
+        Map<String, JsonObject> rows = rows("growth");
+        assertThat(rows).containsOnlyKeys("fleet_10", "fleet_20");
+        rows.values().forEach(r -> {
+            assertThat(r.get("completed").getAsInt()).isPositive();
+            assertThat(r.get("p50_x_first").getAsDouble()).isPositive();
+        });
+        assertThat(rows.get("fleet_20").get("p50_x_floor").getAsDouble()).isPositive();
+    }
+
+    @Test
+    void theSilentNodeScenarioMeasuresTheOtherNodesAloneAndBesideARefusingAndASilentNode() throws IOException {
+        Map<String, JsonObject> rows = rows("silent");
+        assertThat(rows).containsOnlyKeys("fleet_10_plus_none", "fleet_10_plus_refusing", "fleet_10_plus_silent");
+        rows.forEach((c, r) -> {
+            assertThat(r.get("count").getAsInt()).as(c).isPositive();
+            assertThat(r.get("p50_ms").getAsDouble()).as(c).isPositive();
+            assertThat(r.get("tasks").getAsInt()).as(c).isPositive();
+        });
+    }
+
     /** The scenario's rows by case name. */
     static Map<String, JsonObject> rows(String scenario) throws IOException {
         Map<String, JsonObject> rows = new java.util.LinkedHashMap<>();
