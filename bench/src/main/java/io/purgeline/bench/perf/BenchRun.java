@@ -25,6 +25,7 @@ public final class BenchRun {
         this.out = out;
         info.put("home", options.home().toString());
         info.put("home_commit", commitOf(options.home()));
+        info.put("home_jars", jarDigests(options.home()));
         info.put("bench_commit", commitOf(Path.of(System.getProperty("purgeline.home", ".")).toAbsolutePath()));
         info.put("java", System.getProperty("java.version"));
         info.put("cores", Runtime.getRuntime().availableProcessors());
@@ -79,6 +80,32 @@ public final class BenchRun {
         Path file = report.write(options.results(), run);
         out.println("  written to " + file);
         return file;
+    }
+
+    /** Modules whose jars a run starts as processes. */
+    private static final List<String> PROCESS_MODULES = List.of("ingest-worker", "dispatch-worker", "callback-worker",
+            "saver-worker", "alert-worker", "edge-agent");
+
+    /**
+     * The first 12 hex digits of each started jar's SHA-256: a home of built jars only (a baseline) has no commit to
+     * name, and two result files are comparable only if they say which build ran.
+     */
+    private static Map<String, String> jarDigests(Path home) {
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (String m : PROCESS_MODULES) {
+            Path jar = home.resolve(m).resolve("target").resolve(m + ".jar");
+            try (var in = java.nio.file.Files.newInputStream(jar)) {
+                java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    sha.update(buf, 0, n);
+                }
+                digests.put(m, java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12));
+            } catch (IOException | java.security.NoSuchAlgorithmException e) {
+                digests.put(m, "missing");
+            }
+        }
+        return digests;
     }
 
     private static String commitOf(Path dir) {

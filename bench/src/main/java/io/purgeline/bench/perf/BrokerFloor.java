@@ -8,6 +8,8 @@ import com.rabbitmq.client.Envelope;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -28,6 +30,8 @@ final class BrokerFloor {
 
     private final Connection producer;
     private final Connection consumer;
+    /** Sequence numbers published and not yet confirmed, to count what a "multiple" confirm covers. */
+    private final NavigableSet<Long> unconfirmed = new TreeSet<>();
 
     BrokerFloor(Connection producer, Connection consumer) {
         this.producer = producer;
@@ -69,7 +73,7 @@ final class BrokerFloor {
         Semaphore window = new Semaphore(WINDOW);
         AtomicLong confirmed = new AtomicLong();
         pub.addConfirmListener((seq, multiple) -> {
-            int n = multiple ? outstandingUpTo(seq) : 1;
+            int n = confirmedBy(seq, multiple);
             confirmed.addAndGet(n);
             window.release(n);
         }, (seq, multiple) -> {
@@ -80,8 +84,7 @@ final class BrokerFloor {
         while (System.nanoTime() < end) {
             if (window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                 synchronized (this) {
-                    lastPublished = pub.getNextPublishSeqNo();
-                    published.add(lastPublished);
+                    unconfirmed.add(pub.getNextPublishSeqNo());
                 }
                 pub.basicPublish("", queue, PERSISTENT, BODY);
             }
@@ -97,12 +100,12 @@ final class BrokerFloor {
         return f;
     }
 
-    private final java.util.NavigableSet<Long> published = new java.util.TreeSet<>();
-    private long lastPublished;
-
-    /** Removes and counts the unconfirmed sequence numbers a "multiple" confirm covers. */
-    private synchronized int outstandingUpTo(long seq) {
-        java.util.NavigableSet<Long> head = published.headSet(seq, true);
+    /** Removes and counts the unconfirmed sequence numbers a confirm covers (all up to {@code seq} if multiple). */
+    private synchronized int confirmedBy(long seq, boolean multiple) {
+        if (!multiple) {
+            return unconfirmed.remove(seq) ? 1 : 0;
+        }
+        NavigableSet<Long> head = unconfirmed.headSet(seq, true);
         int n = head.size();
         head.clear();
         return n;

@@ -29,16 +29,16 @@ public final class LatencyScenario implements Scenario {
         try (Namespace ns = run.namespace()) {
             run.say("latency: starting the workers and %d Varnish edges", o.edges());
             try (SystemUnderTest sut = SystemUnderTest.start(o.home(), ns, run.logDir(ns), o.edges())) {
-                if (o.edges() > 0) {
-                    run.say("latency: relay to %d Varnish caches", o.edges());
-                    report.row("relay_varnish_" + o.edges(), new VarnishRelay(sut.stack().edges())
-                            .measure(o.warmup() * 5, o.samples()).summary());
-                }
+                run.say("latency: relay to %d Varnish caches", o.edges());
+                Latencies relay = new VarnishRelay(sut.stack().edges()).measure(o.warmup() * 5, o.samples());
+                report.row("relay_varnish_" + o.edges(), relay.summary());
                 for (Submitter.Transport t : Submitter.Transport.values()) {
                     run.say("latency: %d Varnish edges over %s", o.edges(), t.wire());
                     SequentialTasks.Outcome out = SequentialTasks.run(sut, t, List.of("local"), o.warmup(),
                             o.samples(), o.caseLimit());
-                    report.row("varnish_" + o.edges() + "_" + t.wire(), out.figures());
+                    Map<String, Object> row = report.row("varnish_" + o.edges() + "_" + t.wire(), out.figures());
+                    row.put("p50_x_relay", ratio((Double) row.get("p50_ms"), relay.quantileMs(0.5)));
+                    row.put("p99_x_relay", ratio((Double) row.get("p99_ms"), relay.quantileMs(0.99)));
                 }
                 run.say("latency: starting a fleet of %d simulated nodes", o.nodes());
                 sut.addFleet(o.nodes(), "lat-", 2, "fleet", Duration.ofMillis(o.fleetLatencyMs()));
@@ -56,7 +56,13 @@ public final class LatencyScenario implements Scenario {
                 + " arrival of the task's final event on {ns}.events; warm-up tasks are not counted");
         report.note("relay_varnish: a bare PURGE of the URL straight to every Varnish cache at once, all answers"
                 + " back (what a stateless relay does: no agent, no broker, no record)");
-        report.note("p50_x_floor: ratio to the floor scenario's bare fan-out round over the same number of nodes");
+        report.note("p50_x_relay: ratio to the relay over the same caches; p50_x_floor: ratio to the floor"
+                + " scenario's bare fan-out round over the same number of simulated nodes");
         return report;
+    }
+
+    private static Double ratio(double value, double base) {
+        return Double.isNaN(value) || base == 0 ? null
+                : new java.math.BigDecimal(value / base).round(new java.math.MathContext(2)).doubleValue();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The floor's stand-in for callback-worker: takes the fleet's result callbacks and heartbeats, decodes them, counts
@@ -23,6 +24,7 @@ final class ResultSink implements AutoCloseable {
     private record Round(int expected, AtomicInteger got, CompletableFuture<Long> done) {}
 
     private final Map<String, Round> rounds = new ConcurrentHashMap<>();
+    private final AtomicLong received = new AtomicLong();
     private final WebServer http;
 
     private ResultSink() throws Exception {
@@ -51,10 +53,16 @@ final class ResultSink implements AutoCloseable {
     }
 
     private void arrived(String taskId) {
+        received.incrementAndGet();
         Round r = rounds.get(taskId);
         if (r != null && r.got.incrementAndGet() == r.expected) {
             r.done.complete(System.nanoTime());
         }
+    }
+
+    /** Results received so far, of every round. */
+    long received() {
+        return received.get();
     }
 
     String baseUrl() {
