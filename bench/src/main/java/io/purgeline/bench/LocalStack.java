@@ -11,9 +11,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The whole of purgeline on this machine, as deployed: each worker a process of its own, and {@code n} edge nodes,
@@ -22,6 +27,8 @@ import java.util.Map;
  */
 public final class LocalStack implements AutoCloseable {
     private static final Duration READY = Duration.ofSeconds(90);
+    /** Edges started at once: enough to overlap their waits, few enough not to starve 2 cores of CPU. */
+    private static final int EDGE_STARTERS = 4;
 
     /** One edge node: its origin, cache and agent. */
     public record Edge(String nodeId, Origin origin, EdgeCache cache, String cacheHost, int cachePort,
@@ -34,9 +41,10 @@ public final class LocalStack implements AutoCloseable {
     private final Path home;
     private final Map<String, String> env;
     private final Path logDir;
-    private final List<WorkerProcess> workers = new ArrayList<>();
-    private final List<Edge> edges = new ArrayList<>();
-    private final List<AutoCloseable> others = new ArrayList<>();
+    // Synchronized: edges are added from several threads at once.
+    private final List<WorkerProcess> workers = Collections.synchronizedList(new ArrayList<>());
+    private final List<Edge> edges = Collections.synchronizedList(new ArrayList<>());
+    private final List<AutoCloseable> others = Collections.synchronizedList(new ArrayList<>());
     private final HttpClient http = HttpClient.newHttpClient();
     private WorkerProcess ingest;
     private WorkerProcess callback;
@@ -52,9 +60,7 @@ public final class LocalStack implements AutoCloseable {
         LocalStack stack = new LocalStack(home, env, logDir);
         try {
             stack.startWorkers();
-            for (int i = 1; i <= edgeCount; i++) {
-                stack.addEdge("edge-" + i, "127.0.1." + i);
-            }
+            stack.addEdges(edgeCount);
             return stack;
         } catch (Exception | Error e) {
             stack.close();
@@ -90,6 +96,38 @@ public final class LocalStack implements AutoCloseable {
         WorkerProcess w = WorkerProcess.start(home, module, name, e, "127.0.0.1", FreePorts.any(), logDir);
         workers.add(w);
         return w;
+    }
+
+    /**
+     * Adds edges 1 to {@code count} a few at a time: one after another, twenty of them took over three minutes on a
+     * busy 2-core box (each waits for its Varnish child and its agent's JVM), most of it waiting, not working.
+     */
+    private void addEdges(int count) throws Exception {
+        if (count == 0) {
+            return;
+        }
+        ExecutorService starters = Executors.newFixedThreadPool(Math.min(count, EDGE_STARTERS));
+        try {
+            List<Future<Edge>> started = new ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                String nodeId = "edge-" + i;
+                String ip = "127.0.1." + i;
+                started.add(starters.submit(() -> addEdge(nodeId, ip)));
+            }
+            for (Future<Edge> f : started) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        } finally {
+            starters.shutdown();
+        }
+        // The edges are listed in the order of their numbers, whatever order they came up in.
+        synchronized (edges) {
+            edges.sort(java.util.Comparator.comparingInt(e -> Integer.parseInt(e.nodeId().substring(5))));
+        }
     }
 
     /** Adds an edge node on loopback address {@code ip}: origin, Varnish, agent; registers it with ingest. */
@@ -151,6 +189,22 @@ public final class LocalStack implements AutoCloseable {
 
     public String ingestUrl() {
         return ingest.baseUrl();
+    }
+
+    /**
+     * Stops every process at once with SIGKILL, then the caches and origins: for a benchmark whose namespace is thrown
+     * away after, where a graceful drain of the backlog it built up would only cost minutes.
+     */
+    public void kill() throws Exception {
+        for (WorkerProcess w : workers) {
+            w.killNow();
+        }
+        for (WorkerProcess w : workers) {
+            w.kill();
+        }
+        for (AutoCloseable c : others) {
+            c.close();
+        }
     }
 
     /** Stops every process with SIGTERM, intake first and the rest in reverse order of start; then caches, origins. */

@@ -80,6 +80,11 @@ public final class WorkerProcess implements AutoCloseable {
         return log;
     }
 
+    /** The operating system's id of the running process (for /proc and jcmd); it changes on relaunch. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -111,6 +116,11 @@ public final class WorkerProcess implements AutoCloseable {
             throw new IllegalStateException(name + " is still running");
         }
         process = command.start();
+    }
+
+    /** SIGKILL without waiting for the process to end (to kill many at once; {@link #kill} then waits). */
+    public void killNow() {
+        process.destroyForcibly();
     }
 
     /** SIGKILL: no shutdown hook runs. */

@@ -1,0 +1,80 @@
+package io.purgeline.bench.perf;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One URL, one task at a time: submit, wait for its final event, submit the next. The latency of a task is from just
+ * before it is submitted (before the publish, or before the POST) to the arrival of its final event.
+ */
+final class SequentialTasks {
+    /** What a case measured: latencies of the measured tasks and how each of them ended. */
+    record Outcome(Latencies latencies, Map<String, Integer> finals, int timedOut) {
+        Map<String, Object> figures() {
+            Map<String, Object> f = new LinkedHashMap<>(latencies.summary());
+            f.put("completed", finals.getOrDefault("task.completed", 0));
+            f.put("not_completed", finals.entrySet().stream().filter(e -> !e.getKey().equals("task.completed"))
+                    .mapToInt(Map.Entry::getValue).sum() + timedOut);
+            return f;
+        }
+    }
+
+    private SequentialTasks() {}
+
+    /**
+     * Sends {@code warmup} tasks unmeasured, then up to {@code samples} measured ones, stopping early when
+     * {@code limit} is spent (a slow build still finishes the run; the row says how many were measured).
+     */
+    static Outcome run(SystemUnderTest sut, Submitter.Transport transport, List<String> regions, int warmup,
+            int samples, Duration limit) throws Exception {
+        Duration patience = limit.compareTo(Duration.ofSeconds(60)) > 0 ? limit : Duration.ofSeconds(60);
+        long warmUntil = System.nanoTime() + limit.toNanos();
+        Latencies latencies = new Latencies();
+        Map<String, Integer> finals = new LinkedHashMap<>();
+        int timedOut = 0;
+        for (int i = 0; i < warmup && System.nanoTime() < warmUntil; i++) {
+            try {
+                one(sut, transport, regions, patience);
+            } catch (TimeoutException e) {
+                // A build that cannot finish one task in time gets a row that says so, not a failed scenario.
+                return new Outcome(latencies, finals, 1);
+            }
+        }
+        long until = System.nanoTime() + limit.toNanos();
+        while (latencies.count() + timedOut < samples && System.nanoTime() < until) {
+            try {
+                Timed t = one(sut, transport, regions, patience);
+                finals.merge(t.seen().routingKey(), 1, Integer::sum);
+                latencies.add(t.seen().arrivedNanos() - t.submittedNanos());
+            } catch (TimeoutException e) {
+                timedOut++;
+                break;
+            }
+        }
+        return new Outcome(latencies, finals, timedOut);
+    }
+
+    /** A task's final event and when the task was submitted. */
+    private record Timed(TaskEvents.Seen seen, long submittedNanos) {}
+
+    private static Timed one(SystemUnderTest sut, Submitter.Transport transport, List<String> regions,
+            Duration patience) throws Exception {
+        String taskId = "lat-" + UUID.randomUUID();
+        CompletableFuture<TaskEvents.Seen> done = sut.events().finalEvent(taskId);
+        String json = Tasks.refresh(taskId, "bench", 1, regions);
+        long start = System.nanoTime();
+        sut.submitter().submit(transport, taskId, json);
+        try {
+            return new Timed(done.get(patience.toMillis(), TimeUnit.MILLISECONDS), start);
+        } catch (TimeoutException e) {
+            sut.events().forget(taskId);
+            throw e;
+        }
+    }
+}

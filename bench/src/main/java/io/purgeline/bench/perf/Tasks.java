@@ -1,0 +1,34 @@
+package io.purgeline.bench.perf;
+
+import com.google.gson.Gson;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Task submissions as upstream writes them (API.md §1): plain JSON built here, not the project's records, so that the
+ * harness drives any build (before and after a change) through its external contract only.
+ */
+public final class Tasks {
+    private static final Gson GSON = new Gson();
+
+    private Tasks() {}
+
+    /** A refresh of {@code urlCount} URLs on the nodes of the given regions (none: every node). */
+    public static String refresh(String taskId, String apiId, int urlCount, List<String> regions) {
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < urlCount; i++) {
+            urls.add("http://www.example.com/bench/" + taskId + "/" + i + ".js");
+        }
+        Map<String, Object> task = new LinkedHashMap<>();
+        task.put("task_id", taskId);
+        task.put("api_id", apiId);
+        task.put("type", "refresh");
+        task.put("urls", urls);
+        if (regions != null && !regions.isEmpty()) {
+            task.put("scope", Map.of("regions", regions));
+        }
+        return GSON.toJson(task);
+    }
+}
