@@ -63,7 +63,9 @@ public final class IngestWorker extends RunningWorker {
 
             TaskStatusReader status = new TaskStatusReader(database.jdbi(), redis, RedisKeys.of(config), markers);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_HTTP_PORT));
-            new TaskRoutes(intake, status, codec).install(routes);
+            // Owned before HTTP, so it accepts what HTTP handed it after HTTP has stopped taking submissions.
+            SubmissionBatcher submissions = lifecycle.own("http submissions", SubmissionBatcher.start(intake));
+            new TaskRoutes(submissions, status, codec).install(routes);
             new NodeRoutes(nodes, codec).install(routes);
             Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected() && database.isConnected(),

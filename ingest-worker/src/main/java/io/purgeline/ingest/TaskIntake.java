@@ -51,19 +51,12 @@ public final class TaskIntake {
     }
 
     /**
-     * Decides and acts on one submission. Broker, Redis and database failures propagate (the caller retries or leaves
-     * the message unacked); bad input never throws, it is a {@link Rejected}.
-     */
-    public Result accept(TaskSubmission submission) {
-        return acceptAll(List.of(submission)).get(0);
-    }
-
-    /**
      * Decides on submissions that arrived together and acts on them as one: the messages of every accepted task go
      * out in one confirmed publish and their markers in one Redis round trip, so a burst of submissions costs a
      * confirm per burst, not per task. One result per submission, in order; a task id named twice among them is
-     * accepted once. Failures propagate as in {@link #accept}, for all of them: nothing is marked accepted unless
-     * everything was published.
+     * accepted once. Broker, Redis and database failures propagate, for all of them (the caller retries or leaves
+     * the messages unacked): nothing is marked accepted unless everything was published. Bad input never throws, it
+     * is a {@link Rejected}.
      */
     public List<Result> acceptAll(List<TaskSubmission> submissions) {
         Result[] results = new Result[submissions.size()];

@@ -9,36 +9,47 @@ import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
 import io.purgeline.service.HttpReply;
 import io.purgeline.service.WebServer;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.jdbi.v3.core.JdbiException;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** {@code POST /v1/tasks} and {@code GET /v1/tasks/{task_id}} (API.md §3). */
+/** {@code POST /v1/tasks} and {@code GET /v1/tasks/{task_id}} (docs/contracts.md). */
 public final class TaskRoutes {
-    private final TaskIntake intake;
+    private final SubmissionBatcher submissions;
     private final TaskStatusReader status;
     private final Codec codec;
 
-    public TaskRoutes(TaskIntake intake, TaskStatusReader status, Codec codec) {
-        this.intake = intake;
+    TaskRoutes(SubmissionBatcher submissions, TaskStatusReader status, Codec codec) {
+        this.submissions = submissions;
         this.status = status;
         this.codec = codec;
     }
 
     public WebServer.Builder install(WebServer.Builder http) {
         return http
-                .route("POST", "/v1/tasks", this::submit)
+                .routeAsync("POST", "/v1/tasks", this::submit)
                 .route("GET", "/v1/tasks/{task_id}", this::get);
     }
 
-    private HttpReply submit(HttpCall call) {
+    /** Accepted together with the submissions that arrive meanwhile; no server thread waits for the confirm. */
+    private CompletionStage<HttpReply> submit(HttpCall call) {
         TaskSubmission submission = call.bodyAs(codec, TaskSubmission.class);
-        TaskIntake.Result result;
-        try {
-            result = intake.accept(submission);
-        } catch (BrokerException | JedisException | JdbiException e) {
-            throw new HttpError(503, "unavailable", "the task could not be handed on (" + e.getMessage()
-                    + "); nothing was accepted, submit it again");
-        }
+        return submissions.submit(submission).handle((result, error) -> {
+            if (error != null) {
+                Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                        : error;
+                if (e instanceof BrokerException || e instanceof JedisException || e instanceof JdbiException) {
+                    throw new HttpError(503, "unavailable", "the task could not be handed on (" + e.getMessage()
+                            + "); nothing was accepted, submit it again");
+                }
+                throw new CompletionException(e);
+            }
+            return reply(result);
+        });
+    }
+
+    private static HttpReply reply(TaskIntake.Result result) {
         if (result instanceof TaskIntake.Accepted a) {
             return HttpReply.json(202, new TaskAccepted(a.taskId(), "accepted", a.total()));
         }

@@ -13,9 +13,13 @@ import io.purgeline.service.Env;
 import io.purgeline.testkit.TestNamespace;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,6 +65,31 @@ class TaskApiTest {
         assertThat(r.statusCode()).isEqualTo(202);
         assertThat(body(r, TaskAccepted.class)).isEqualTo(new TaskAccepted("http-ok", "accepted", 2));
         assertThat(r.body()).isEqualTo("{\"task_id\":\"http-ok\",\"state\":\"accepted\",\"total\":2}");
+    }
+
+    @Test
+    void submissionsSentAtOnceAreEachAnsweredForThemselves() throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String id = "http-burst-" + i;
+                answers.add(clients.submit(() -> submit(Submissions.refresh("https://www.example.com/" + id + ".js")
+                        .taskId(id))));
+            }
+            Future<HttpResponse<String>> invalid = clients.submit(() -> submit(Submissions.refresh("ftp://burst")
+                    .taskId("http-burst-bad")));
+            for (int i = 0; i < 40; i++) {
+                HttpResponse<String> r = answers.get(i).get();
+                assertThat(r.statusCode()).isEqualTo(202);
+                assertThat(body(r, TaskAccepted.class)).isEqualTo(new TaskAccepted("http-burst-" + i, "accepted", 2));
+            }
+            assertThat(invalid.get().statusCode()).isEqualTo(400);
+            assertThat(body(invalid.get(), ErrorBody.class).message())
+                    .isEqualTo("urls[0]: 'ftp://burst' is not an http(s) URL");
+        } finally {
+            clients.shutdownNow();
+        }
     }
 
     @Test
