@@ -79,7 +79,8 @@ final class InflightSweeper implements Singleton.Job {
             inflight.removeIfUnchanged(due);
             redispatched.increment(decision.redispatched());
             decision.failed().forEach((task, outcomes) -> outcomes.forEach(o -> alerts.raise(Alert.WARNING,
-                    "no_result", "task " + task + " on node " + o.nodeId() + ": " + o.error() + "; recorded failed",
+                    "no_result", "task " + task + " on node " + o.nodeId() + ": " + o.error() + "; recorded failed, the"
+                            + " delivery parked in " + topology.deadQueue(Topology.Area.DISPATCH),
                     task, o.nodeId(), Map.of("subtask_id", o.subtaskId(), "attempts",
                             Integer.toString(o.attempts())))));
             if (due.size() < BATCH) {
@@ -119,6 +120,13 @@ final class InflightSweeper implements Singleton.Job {
                 String reason = "no result within " + seconds(timeout) + " after " + a.attempt() + " deliveries";
                 failedByTask.computeIfAbsent(delivery.taskId(), t -> new ArrayList<>())
                         .add(OutcomeSaves.failed(a, null, reason, clock.instant()));
+                // Parked like any delivery given up on, where an operator can see it and send it again.
+                out.add(Outgoing.of(topology.deadExchange(), Topology.Area.DISPATCH.key(),
+                                DispatchMessage.MESSAGE_TYPE, delivery)
+                        .priority(delivery.priority())
+                        .correlationId(delivery.taskId())
+                        .headers(Map.of(Topology.DEAD_REASON_HEADER, reason,
+                                Topology.DEAD_SOURCE_HEADER, topology.laneQueue(delivery.lane()))));
             }
         }
         againByTask.values().forEach(m -> out.add(StoredDeliveries.toLane(topology, m)));

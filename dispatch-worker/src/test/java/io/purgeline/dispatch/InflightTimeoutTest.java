@@ -38,6 +38,8 @@ class InflightTimeoutTest {
     @RegisterExtension
     static final TestNamespace ns = new TestNamespace();
 
+    private static final DeadLetterReader dead = new DeadLetterReader(ns);
+
     private static DispatchWorker worker;
 
     @BeforeAll
@@ -73,6 +75,14 @@ class InflightTimeoutTest {
             assertThat(ns.redis().zscore(ns.keys().inflight(), "task-mute@edge-mute")).isNull();
             assertThat(ns.redis().hget(ns.keys().inflightDeliveries(), "task-mute@edge-mute")).isNull();
             alerts.await("warning.no_result", Alert.class, a -> "task-mute".equals(a.taskId()), Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(5)).until(() -> dead.letters().stream()
+                    .anyMatch(l -> "task-mute".equals(l.correlationId())));
+            DeadLetterReader.Letter letter = dead.letters().stream()
+                    .filter(l -> "task-mute".equals(l.correlationId())).findFirst().orElseThrow();
+            assertThat(letter.reason()).isEqualTo("no result within 0.3s after 3 deliveries");
+            assertThat(letter.source()).isEqualTo(ns.topology().laneQueue(Lane.SLOW));
+            assertThat(letter.message(ns).assignments()).extracting(Assignment::subtaskId)
+                    .containsExactly("task-mute@edge-mute");
             assertThat(stat("redispatched")).isGreaterThanOrEqualTo(2);
         }
     }
