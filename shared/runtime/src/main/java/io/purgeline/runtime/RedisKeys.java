@@ -56,9 +56,17 @@ public record RedisKeys(String namespace) {
         return namespace + ":inflight";
     }
 
-    /** Hash of in-flight subtask id to the delivery to send again if its result does not come in time. */
+    /**
+     * Hash of in-flight subtask id to the delivery to send again if its result does not come in time: its assignment
+     * alone, the task's body being kept once under {@link #inflightBody(String)}.
+     */
     public String inflightDeliveries() {
         return namespace + ":inflight:deliveries";
+    }
+
+    /** A task's dispatch body (targets, options, type) for its in-flight deliveries; expires after its deadline. */
+    public String inflightBody(String taskId) {
+        return namespace + ":inflight:body:" + taskId;
     }
 
     /** A lease's key: its value is "owner|fencing token". */
