@@ -89,6 +89,19 @@ final class AlertRecorder {
         });
     }
 
+    /**
+     * Deletes alerts received before {@code historyBefore} and finished notifications created before
+     * {@code outboxBefore}, a bounded chunk each per call (the next call goes on).
+     */
+    void forget(Instant historyBefore, Instant outboxBefore) {
+        jdbi.useHandle(h -> {
+            h.createUpdate("DELETE FROM alerts WHERE received_at < :t LIMIT 10000")
+                    .bind("t", Utc.of(historyBefore)).execute();
+            h.createUpdate("DELETE FROM alert_outbox WHERE created_at < :t AND state <> 'pending' LIMIT 10000")
+                    .bind("t", Utc.of(outboxBefore)).execute();
+        });
+    }
+
     private void close(Handle h, Window w, Instant now) {
         if (w.repeats() > 0) {
             enqueue(h, new Notification(Notification.SUMMARY, w.key(), w.severity(), w.kind(), w.subject(),

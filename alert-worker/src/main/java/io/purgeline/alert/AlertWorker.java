@@ -58,6 +58,11 @@ public final class AlertWorker extends RunningWorker {
         Duration watchEvery = env.millis("PURGELINE_WATCH_INTERVAL_MS", Duration.ofSeconds(1));
         Duration backlogWindow = env.millis("PURGELINE_BACKLOG_WINDOW_MS", Duration.ofMinutes(1));
         int backlogMin = env.integer("PURGELINE_BACKLOG_MIN", 1000);
+        int keepDays = env.integer("PURGELINE_ALERT_KEEP_DAYS", 90);
+        if (keepDays < 1) {
+            throw new IllegalArgumentException("PURGELINE_ALERT_KEEP_DAYS must be at least 1, got " + keepDays);
+        }
+        Duration keepHistory = Duration.ofDays(keepDays);
         Topology topology = Topology.of(config);
         RedisKeys keys = RedisKeys.of(config);
         Clock clock = Clock.systemUTC();
@@ -92,11 +97,7 @@ public final class AlertWorker extends RunningWorker {
             AlertRecorder recorder = new AlertRecorder(database.jdbi(), config.codec(), clock, sinks.window(),
                     configured.stream().map(Sink::name).toList());
             lifecycle.own("alert windows", Singleton.start(redis, keys, "alert-windows", owner, Duration.ofSeconds(1),
-                    lease -> {
-                        if (recorder.closeDue() > 0) {
-                            deliveries.forEach(SinkDelivery::wake);
-                        }
-                    }));
+                    new WindowCloser(recorder, deliveries, clock, keepHistory)));
 
             AlertLog log = new AlertLog();
             Counter received = metrics.counter("purgeline_alerts_received_total");
@@ -119,14 +120,14 @@ public final class AlertWorker extends RunningWorker {
                         }
                     }));
 
-            ModuleWatch modules = new ModuleWatch(redis, keys, alerts, clock);
+            lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, keys, NAME,
+                    ModuleHeartbeat.thisInstance()));
+            ModuleWatch modules = new ModuleWatch(redis, keys, alerts, clock, NAME);
             QueueWatch queues = new QueueWatch(broker, topology, alerts, clock, backlogWindow, backlogMin);
             lifecycle.own("watch", Singleton.start(redis, keys, "alert-watch", owner, watchEvery, lease -> {
                 modules.run(lease);
                 queues.run(lease);
             }));
-            lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, keys, NAME,
-                    ModuleHeartbeat.thisInstance()));
 
             AlertHistory history = new AlertHistory(database.jdbi(), config.codec());
             StatusReport status = new StatusReport(database.jdbi(), redis, keys,

@@ -21,7 +21,8 @@ import redis.clients.jedis.RedisClient;
  * ({@code {ns}:modules:known}) and none of its instances beat within {@link ModuleHeartbeat#ALIVE_WITHIN}, which
  * includes its last instance stopping gracefully. The down mark is a Redis hash set with HSETNX, so each change is
  * alerted once even across a failover of this singleton. Beats of instances silent for an hour (crashed, replaced)
- * are removed, so the status page lists what runs.
+ * are removed, so the status page lists what runs. The watch's own type is never judged: it runs, and its restart
+ * (the last instance stopping, a new one starting) is not an outage to report.
  */
 final class ModuleWatch implements Singleton.Job {
     static final String DOWN = "module_down";
@@ -32,12 +33,14 @@ final class ModuleWatch implements Singleton.Job {
     private final RedisKeys keys;
     private final Alerts alerts;
     private final Clock clock;
+    private final String self;
 
-    ModuleWatch(RedisClient redis, RedisKeys keys, Alerts alerts, Clock clock) {
+    ModuleWatch(RedisClient redis, RedisKeys keys, Alerts alerts, Clock clock, String self) {
         this.redis = redis;
         this.keys = keys;
         this.alerts = alerts;
         this.clock = clock;
+        this.self = self;
     }
 
     @Override
@@ -56,6 +59,9 @@ final class ModuleWatch implements Singleton.Job {
         }
         Set<String> down = new HashSet<>(redis.hkeys(keys.modulesDown()));
         for (String module : redis.smembers(keys.modulesKnown())) {
+            if (module.equals(self)) {
+                continue;
+            }
             ModuleHeartbeat.Beat last = newest.get(module);
             boolean alive = last != null && now - last.atMillis() <= ModuleHeartbeat.ALIVE_WITHIN.toMillis();
             if (!alive && !down.contains(module) && lease.isHeld()

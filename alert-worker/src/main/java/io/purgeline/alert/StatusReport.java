@@ -30,6 +30,10 @@ import redis.clients.jedis.Response;
 final class StatusReport {
     /** Nodes listed on the page, offline ones first. */
     static final int MAX_NODES = 1000;
+    /**
+     * Task counts are a GROUP BY over the whole tasks table: read at most this often, however many pages are open.
+     */
+    static final Duration TASKS_FRESH = Duration.ofSeconds(5);
 
     private final Jdbi jdbi;
     private final RedisClient redis;
@@ -40,6 +44,9 @@ final class StatusReport {
     private final List<Duration> retryDelays;
     private final AlertHistory history;
     private final Clock clock;
+    private volatile Counted counted;
+
+    private record Counted(Instant at, Map<String, Map<String, Long>> tasks) {}
 
     StatusReport(Jdbi jdbi, RedisClient redis, RedisKeys keys, OfflineNodes offline, Broker broker, Topology topology,
             List<Duration> retryDelays, AlertHistory history, Clock clock) {
@@ -169,11 +176,17 @@ final class StatusReport {
 
     /** Task counts per customer ({@code api_id}) and state. */
     private Map<String, Map<String, Long>> tasks() {
+        Instant now = clock.instant();
+        Counted last = counted;
+        if (last != null && Duration.between(last.at(), now).compareTo(TASKS_FRESH) < 0) {
+            return last.tasks();
+        }
         Map<String, Map<String, Long>> out = new TreeMap<>();
         jdbi.useHandle(h -> h.createQuery("SELECT api_id, state, COUNT(*) n FROM tasks GROUP BY api_id, state")
                 .map((rs, ctx) -> new Object[] {rs.getString("api_id"), rs.getString("state"), rs.getLong("n")})
                 .forEach(r -> out.computeIfAbsent((String) r[0], c -> new TreeMap<>())
                         .put((String) r[1], (Long) r[2])));
+        counted = new Counted(now, out);
         return out;
     }
 }

@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import io.purgeline.contracts.Codec;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
@@ -44,10 +45,19 @@ final class WebhookSink implements Sink {
         String text = n.title() + "\n" + n.text();
         return codec.toJson(switch (format) {
             case GENERIC -> n;
-            case SLACK -> Map.of("text", text);
-            case DINGTALK -> Map.of("msgtype", "text", "text", Map.of("content", text));
-            case FEISHU -> Map.of("msg_type", "text", "content", Map.of("text", text));
+            case SLACK -> ordered("text", text);
+            case DINGTALK -> ordered("msgtype", "text", "text", ordered("content", text));
+            case FEISHU -> ordered("msg_type", "text", "content", ordered("text", text));
         });
+    }
+
+    /** A JSON object with its fields in the order given, so that the same notification is always the same body. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return out;
     }
 
     @Override

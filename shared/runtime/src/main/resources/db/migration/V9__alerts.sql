@@ -16,7 +16,8 @@ CREATE TABLE alerts (
     received_at  DATETIME(3)   NOT NULL,
     notified     BOOLEAN       NOT NULL COMMENT 'false: a repeat within its window, counted in the summary',
     UNIQUE KEY alerts_by_message (message_id),
-    KEY alerts_by_kind (kind, alert_id)
+    KEY alerts_by_kind (kind, alert_id),
+    KEY alerts_by_time (received_at)
 ) ENGINE = InnoDB;
 
 -- The open de-duplication window of an alert key (kind + subject); closed (deleted) by the window closer.
@@ -46,5 +47,6 @@ CREATE TABLE alert_outbox (
     last_error      VARCHAR(1024) NULL,
     created_at      DATETIME(3)   NOT NULL,
     sent_at         DATETIME(3)   NULL,
-    KEY alert_outbox_due (sink, state, next_attempt_at)
+    KEY alert_outbox_due (sink, state, next_attempt_at),
+    KEY alert_outbox_by_time (created_at)
 ) ENGINE = InnoDB;
