@@ -76,7 +76,7 @@ public final class CallbackWorker extends RunningWorker {
                             replays, clock, heartbeats, cameBack));
             // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".
             lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, redisKeys, NAME,
-                    UUID.randomUUID().toString()));
+                    ModuleHeartbeat.thisInstance()));
             WebServer http = lifecycle.own("http", Probes.install(routes,
                     () -> broker.isConnected() && redisAnswers(redis), metrics,
                     () -> Map.of(

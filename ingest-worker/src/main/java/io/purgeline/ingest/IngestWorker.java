@@ -6,6 +6,7 @@ import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.Database;
 import io.purgeline.runtime.DeadLetters;
+import io.purgeline.runtime.ModuleHeartbeat;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
@@ -70,6 +71,8 @@ public final class IngestWorker extends RunningWorker {
             Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected() && database.isConnected(),
                     metrics, () -> stats(counters, broker, topology));
+            // alert-worker alerts when a worker type has no live instance left (module_down).
+            lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, RedisKeys.of(config), NAME, ModuleHeartbeat.thisInstance()));
             WebServer http = lifecycle.own("http", routes.start());
             return new IngestWorker(lifecycle, http);
         } catch (Exception | Error e) {

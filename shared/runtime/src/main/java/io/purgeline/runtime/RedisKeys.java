@@ -84,6 +84,16 @@ public record RedisKeys(String namespace) {
         return namespace + ":modules:heartbeat";
     }
 
+    /** Set of worker types (modules) that ever heartbeated, so that one whose last instance stopped is missed. */
+    public String modulesKnown() {
+        return namespace + ":modules:known";
+    }
+
+    /** Hash of worker type to the epoch millis since which it has had no live instance (alerted once). */
+    public String modulesDown() {
+        return namespace + ":modules:down";
+    }
+
     /** Sorted set of live saver instances, scored by the epoch millis they were last seen. */
     public String savers() {
         return namespace + ":savers";
