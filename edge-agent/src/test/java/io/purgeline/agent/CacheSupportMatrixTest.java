@@ -47,7 +47,8 @@ class CacheSupportMatrixTest {
         URI nowhere = URI.create("http://127.0.0.1:" + FreePorts.any());
 
         for (String kind : CacheAdapters.KINDS) {
-            CacheAdapter adapter = CacheAdapters.forKind(kind, client, nowhere, Duration.ofSeconds(2));
+            CacheAdapter adapter = CacheAdapters.forKind(kind, client, nowhere, Duration.ofSeconds(2),
+                    PrefetchLimits.DEFAULT);
             for (Row row : rows) {
                 TaskOptions options = row.soft() ? SoftBatches.SOFT : TaskOptions.NONE;
                 ItemResult result = adapter.apply(row.type(), target(row.type()), options);
