@@ -44,7 +44,8 @@ final class Prefetcher {
         }
         List<ItemResult> results = new ArrayList<>();
         int[] budget = {limits.hlsMaxSegments()};
-        results.add(expand(url, options, results, budget, 0));
+        results.add(null);
+        results.set(0, expand(url, options, results, budget, 0));
         return results;
     }
 
