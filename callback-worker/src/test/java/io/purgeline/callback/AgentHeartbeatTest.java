@@ -58,6 +58,17 @@ class AgentHeartbeatTest {
         assertThat(reply.statusCode()).isEqualTo(204);
         String seen = ns.redis().hget(ns.keys().nodeHeartbeats(), "edge-9");
         assertThat(Long.parseLong(seen)).isBetween(before, after);
+        assertThat(ns.redis().hget(ns.keys().nodeCaches(), "edge-9")).as("its cache kind, for GET /v1/caches")
+                .isEqualTo("varnish");
+    }
+
+    @Test
+    void aHeartbeatWithoutACacheKindAsAnOlderAgentSendsItIsRecordedWithoutOne() throws Exception {
+        HttpResponse<String> reply = post("{\"node_id\":\"edge-old\",\"version\":\"0.9\",\"queued\":0,\"running\":0}");
+
+        assertThat(reply.statusCode()).isEqualTo(204);
+        assertThat(ns.redis().hget(ns.keys().nodeHeartbeats(), "edge-old")).isNotNull();
+        assertThat(ns.redis().hget(ns.keys().nodeCaches(), "edge-old")).isNull();
     }
 
     @Test
