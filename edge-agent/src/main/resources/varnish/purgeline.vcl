@@ -28,6 +28,8 @@ acl purgers {
 }
 
 sub vcl_recv {
+    # Set only by this VCL (vcl_hit), never taken from a client.
+    unset req.http.X-Purgeline-Stale;
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(405, "PURGE is only allowed from this host"));
