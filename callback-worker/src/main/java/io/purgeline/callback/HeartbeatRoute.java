@@ -55,7 +55,7 @@ final class HeartbeatRoute implements Route {
         OfflineNodes.Comeback back;
         try {
             back = offline.heartbeat(heartbeat.nodeId(), now);
-            caches.reported(heartbeat.nodeId(), heartbeat.cache());
+            caches.reported(heartbeat.nodeId(), heartbeat.cache(), now);
         } catch (JedisException e) {
             throw new HttpError(503, "unavailable", "heartbeat not recorded, Redis is unreachable: " + e.getMessage());
         }

@@ -50,11 +50,11 @@ class CacheApiTest {
         }
         // What callback-worker records from the agents' heartbeats; edge-new has not heartbeated yet.
         NodeCaches reported = new NodeCaches(ns.redis(), ns.keys());
-        reported.reported("edge-v1", "varnish");
-        reported.reported("edge-v2", "varnish");
-        reported.reported("edge-n1", "nginx");
-        reported.reported("edge-sim", "simulated");
-        reported.reported("edge-gone", "squid");
+        reported.reported("edge-v1", "varnish", System.currentTimeMillis());
+        reported.reported("edge-v2", "varnish", System.currentTimeMillis());
+        reported.reported("edge-n1", "nginx", System.currentTimeMillis());
+        reported.reported("edge-sim", "simulated", System.currentTimeMillis());
+        reported.reported("edge-gone", "squid", System.currentTimeMillis());
 
         HttpResponse<String> r = http.get("/v1/caches");
 

@@ -1,5 +1,6 @@
 package io.purgeline.runtime;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -7,9 +8,9 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * Which cache kind each node's agent runs beside, as the agents report it in their heartbeats: callback-worker
- * records it, ingest reads it for {@code GET /v1/caches}. A kind is written only when this instance has not yet
- * written that kind for the node, so a steady stream of heartbeats costs Redis nothing more. Agents that report no
- * kind (older ones) are simply absent.
+ * records it, ingest reads it for {@code GET /v1/caches}. A kind is written when it changes, and again every
+ * {@link #REWRITE_AFTER} in case Redis lost it, so a steady stream of heartbeats costs Redis almost nothing more.
+ * Agents that report no kind (older ones) are simply absent.
  */
 public final class NodeCaches {
     /** What a kind may look like: the agent's PURGELINE_CACHE_KIND values are short lower-case words. */
@@ -17,20 +18,28 @@ public final class NodeCaches {
 
     private final RedisClient redis;
     private final RedisKeys keys;
-    private final Map<String, String> written = new ConcurrentHashMap<>();
+    public static final Duration REWRITE_AFTER = Duration.ofMinutes(10);
+
+    private record Written(String kind, long atMillis) {}
+
+    private final Map<String, Written> written = new ConcurrentHashMap<>();
 
     public NodeCaches(RedisClient redis, RedisKeys keys) {
         this.redis = redis;
         this.keys = keys;
     }
 
-    /** Records the node's kind if it is new to this instance; a missing or malformed kind is ignored. */
-    public void reported(String nodeId, String kind) {
-        if (kind == null || !KIND.matcher(kind).matches() || kind.equals(written.get(nodeId))) {
+    /** Records the node's kind if it changed or was written long ago; a missing or malformed kind is ignored. */
+    public void reported(String nodeId, String kind, long nowMillis) {
+        if (kind == null || !KIND.matcher(kind).matches()) {
+            return;
+        }
+        Written last = written.get(nodeId);
+        if (last != null && last.kind().equals(kind) && nowMillis - last.atMillis() < REWRITE_AFTER.toMillis()) {
             return;
         }
         redis.hset(keys.nodeCaches(), nodeId, kind);
-        written.put(nodeId, kind);
+        written.put(nodeId, new Written(kind, nowMillis));
     }
 
     /** Every node's last reported kind. */
