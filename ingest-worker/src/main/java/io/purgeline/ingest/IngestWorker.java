@@ -10,6 +10,7 @@ import io.purgeline.runtime.ModuleHeartbeat;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
+import io.purgeline.runtime.NodeCaches;
 import io.purgeline.runtime.Redis;
 import io.purgeline.runtime.RedisKeys;
 import io.purgeline.runtime.Topology;
@@ -68,6 +69,7 @@ public final class IngestWorker extends RunningWorker {
             SubmissionBatcher submissions = lifecycle.own("http submissions", SubmissionBatcher.start(intake));
             new TaskRoutes(submissions, status, codec).install(routes);
             new NodeRoutes(nodes, codec).install(routes);
+            new CacheRoutes(nodes, new NodeCaches(redis, RedisKeys.of(config))).install(routes);
             Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected() && database.isConnected(),
                     metrics, () -> stats(counters, broker, topology));

@@ -26,6 +26,11 @@ public record RedisKeys(String namespace) {
         return namespace + ":nodes:heartbeat";
     }
 
+    /** Hash of node id to the cache kind its agent last reported in a heartbeat ("varnish", "nginx", …). */
+    public String nodeCaches() {
+        return namespace + ":nodes:cache";
+    }
+
     /** Hash of offline node id to "epoch millis since|reason"; a node absent from it is online. */
     public String offlineNodes() {
         return namespace + ":nodes:offline";
