@@ -71,8 +71,9 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static List<String> jvmOptions(String module) {
         return module.equals("edge-agent")
-                ? List.of("-Xmx64m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=32m")
-                : List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=48m");
+                ? List.of("-Xms8m", "-Xmx40m", "-XX:+UseSerialGC", "-Xss256k", "-XX:ReservedCodeCacheSize=24m",
+                        "-XX:TieredStopAtLevel=1")
+                : List.of("-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=48m");
     }
 
     public String name() {

@@ -68,7 +68,7 @@ public record AgentSettings(
                 atLeastOne("PURGELINE_AGENT_REMEMBER", env.integer("PURGELINE_AGENT_REMEMBER", 100_000)),
                 positive("PURGELINE_AGENT_REMEMBER_MS",
                         env.millis("PURGELINE_AGENT_REMEMBER_MS", Duration.ofMinutes(10))),
-                atLeastOne("PURGELINE_AGENT_REMEMBER_BYTES", env.integer("PURGELINE_AGENT_REMEMBER_BYTES", 16 << 20)));
+                atLeastOne("PURGELINE_AGENT_REMEMBER_BYTES", env.integer("PURGELINE_AGENT_REMEMBER_BYTES", 8 << 20)));
     }
 
     /** An absolute http(s) URL; a trailing slash is dropped so that paths can be appended. */

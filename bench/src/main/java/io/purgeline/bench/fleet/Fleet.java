@@ -115,7 +115,7 @@ public final class Fleet implements AutoCloseable {
     }
 
     /** A real agent's default bound on the results it remembers. */
-    private static final long REMEMBER_BYTES = 16 << 20;
+    private static final long REMEMBER_BYTES = 8 << 20;
 
     private static AgentSettings settings(FleetConfig config, String nodeId) {
         return new AgentSettings(nodeId, SimulatedCache.KIND, null, config.callbackBase(),
