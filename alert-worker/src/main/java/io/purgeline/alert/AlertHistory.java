@@ -1,6 +1,7 @@
 package io.purgeline.alert;
 
 import io.purgeline.contracts.Codec;
+import io.purgeline.runtime.Utc;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

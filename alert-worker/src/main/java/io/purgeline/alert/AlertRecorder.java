@@ -2,6 +2,7 @@ package io.purgeline.alert;
 
 import io.purgeline.contracts.Alert;
 import io.purgeline.contracts.Codec;
+import io.purgeline.runtime.Utc;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -9,6 +9,7 @@ import io.purgeline.contracts.SubtaskRef;
 import io.purgeline.contracts.SubtaskState;
 import io.purgeline.contracts.TaskCreated;
 import io.purgeline.contracts.TaskExpiry;
+import io.purgeline.runtime.Utc;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;

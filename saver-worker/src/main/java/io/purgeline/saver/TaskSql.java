@@ -1,6 +1,7 @@
 package io.purgeline.saver;
 
 import io.purgeline.contracts.SubtaskState;
+import io.purgeline.runtime.Utc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;

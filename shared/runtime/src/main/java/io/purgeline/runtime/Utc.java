@@ -1,4 +1,4 @@
-package io.purgeline.alert;
+package io.purgeline.runtime;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,14 +7,14 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
 /** DATETIME columns hold UTC wall-clock time; these convert at the JDBC boundary. */
-final class Utc {
+public final class Utc {
     private Utc() {}
 
-    static LocalDateTime of(Instant instant) {
+    public static LocalDateTime of(Instant instant) {
         return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    static Instant instant(ResultSet rs, String column) throws SQLException {
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
         LocalDateTime value = rs.getObject(column, LocalDateTime.class);
         return value == null ? null : value.toInstant(ZoneOffset.UTC);
     }
