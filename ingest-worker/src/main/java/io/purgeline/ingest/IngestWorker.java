@@ -65,7 +65,7 @@ public final class IngestWorker extends RunningWorker {
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_HTTP_PORT));
             // Owned before HTTP, so it accepts what HTTP handed it after HTTP has stopped taking submissions.
             SubmissionBatcher submissions = lifecycle.own("http submissions", SubmissionBatcher.start(intake));
-            new TaskRoutes(submissions, status, codec).install(routes);
+            new TaskRoutes(submissions, status, new TaskListing(database.jdbi()), codec).install(routes);
             new NodeRoutes(nodes, codec).install(routes);
             Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected() && database.isConnected(),
