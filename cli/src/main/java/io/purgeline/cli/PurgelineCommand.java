@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         subcommands = {SubmitCommand.class, StatusCommand.class, TasksCommand.class, NodesCommand.class,
                 DeadCommand.class, StatsCommand.class, UpCommand.class, BenchCommands.Demo.class,
                 BenchCommands.Chaos.class, BenchCommands.Bench.class},
-        footer = {"", "Exit codes: 0 done (task completed), 1 task failed or expired, 2 bad input, 3 not found,",
-                "4 nothing running at the worker's address, 5 worker error, 6 --wait timed out."})
+        footer = {"", "Exit codes: 0 done (with --wait: the task completed), 1 task failed or expired, 2 bad input,%n"
+                + "3 not found, 4 nothing running at the worker's address, 5 worker error, 6 --wait timed out."})
 public final class PurgelineCommand {
 }
