@@ -7,6 +7,7 @@ import io.purgeline.runtime.DeadLetters;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
+import io.purgeline.runtime.QueueDepths;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.Env;
 import io.purgeline.service.HttpConfig;
@@ -15,10 +16,12 @@ import io.purgeline.service.HttpReply;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.Rates;
 import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Wires alert-worker: consumes the alerts queue, writes each alert to the sinks, and administers dead letters. */
@@ -57,9 +60,19 @@ public final class AlertWorker extends RunningWorker {
                             deadLetters.replay(call.pathParam("area"), call.query("message_id"))))
                     .route("POST", "/v1/dead/{area}/drop", call -> HttpReply.json(200, Map.of("dropped",
                             deadLetters.drop(call.pathParam("area"), call.query("message_id")))));
+            Rates rates = lifecycle.own("stats rates", Rates.start(env).track("alerts", received::count));
+            // The dead-letter queues too: nothing consumes them, so their depth is what alerting watches.
+            Map<String, String> watched = new LinkedHashMap<>();
+            watched.put("alerts", topology.alertsQueue());
+            for (Topology.Area area : Topology.Area.values()) {
+                watched.put(area.key() + ".dead", topology.deadQueue(area));
+            }
+            QueueDepths queues = new QueueDepths(broker, watched, metrics);
             WebServer http = lifecycle.own("http", Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected(), metrics,
-                    () -> Map.of("alerts_received", (long) received.count())).start());
+                    () -> Map.of("alerts_received", (long) received.count(),
+                            "rates", rates.snapshot(),
+                            "queues", queues.snapshot())).start());
             return new AlertWorker(lifecycle, http);
         } catch (Exception | Error e) {
             lifecycle.close();

@@ -20,9 +20,11 @@ import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.Rates;
 import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import redis.clients.jedis.RedisClient;
@@ -77,14 +79,21 @@ public final class CallbackWorker extends RunningWorker {
             // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".
             lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, redisKeys, NAME,
                     UUID.randomUUID().toString()));
+            Rates rates = lifecycle.own("stats rates", Rates.start(env)
+                    .track("callbacks", results::count)
+                    .track("heartbeats", heartbeats::count));
             WebServer http = lifecycle.own("http", Probes.install(routes,
                     () -> broker.isConnected() && redisAnswers(redis), metrics,
-                    () -> Map.of(
-                            "results_accepted", (long) results.count(),
-                            "callbacks_waiting", (long) callbacks.waiting(),
-                            "forged_refused", (long) forged.count(),
-                            "heartbeats", (long) heartbeats.count(),
-                            "nodes_back_online", (long) cameBack.count())).start());
+                    () -> {
+                        Map<String, Object> stats = new LinkedHashMap<>();
+                        stats.put("results_accepted", (long) results.count());
+                        stats.put("callbacks_waiting", (long) callbacks.waiting());
+                        stats.put("forged_refused", (long) forged.count());
+                        stats.put("heartbeats", (long) heartbeats.count());
+                        stats.put("nodes_back_online", (long) cameBack.count());
+                        stats.put("rates", rates.snapshot());
+                        return stats;
+                    }).start());
             return new CallbackWorker(lifecycle, http);
         } catch (Exception | Error e) {
             lifecycle.close();
