@@ -142,7 +142,8 @@ final class UpCommand extends ApiCommand {
         stopping = true;
         for (int i = running.size() - 1; i >= 0; i--) {
             Running r = running.get(i);
-            r.process().destroy();
+            // SIGTERM through the handle: Process.destroy() would also close the pipe its last log lines come on.
+            r.process().toHandle().destroy();
             try {
                 if (!r.process().waitFor(STOP.toSeconds(), TimeUnit.SECONDS)) {
                     r.process().destroyForcibly();
