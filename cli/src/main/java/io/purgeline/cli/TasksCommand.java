@@ -51,7 +51,7 @@ final class TasksCommand extends ApiCommand {
                     t.apiId(), t.acceptedAt()));
         }
         if (page.next() != null) {
-            common.println("more: purgeline tasks --before " + page.next());
+            common.println("next page: the same command with --before " + page.next());
         }
         return ExitCodes.OK;
     }
