@@ -1,6 +1,7 @@
 package io.purgeline.callback;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Broker;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -70,10 +72,16 @@ public final class CallbackWorker extends RunningWorker {
             // Owned before HTTP, so it publishes what HTTP handed it after HTTP has stopped taking callbacks.
             SaveBatcher saves = lifecycle.own("result saves", SaveBatcher.start(publisher, topology,
                     new InflightDeliveries(redis, redisKeys, config.codec())));
+            Timer callbackTime = Metrics.latency(metrics, "purgeline_callback_seconds",
+                    "an agent's callback, from its arrival to its answer (after its save was confirmed)");
             CallbackRoute callbacks = new CallbackRoute(config.codec(), keys, saves, alerts, clock, results, forged,
                     CallbackRoute.MAX_WAITING);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
-                    .routeAsync("POST", "/v1/agent/callback", callbacks)
+                    .routeAsync("POST", "/v1/agent/callback", call -> {
+                        long start = System.nanoTime();
+                        return callbacks.handle(call).whenComplete((reply, error) ->
+                                callbackTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+                    })
                     .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline, alerts,
                             replays, clock, heartbeats, cameBack));
             // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".
