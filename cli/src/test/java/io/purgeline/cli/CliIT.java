@@ -166,6 +166,8 @@ class CliIT {
                 .orElseThrow().baseUrl();
         Cli.Run dead = Cli.run("dead", "list", "--alert-url", alertUrl, "--json");
         Cli.Run unknownArea = Cli.run("dead", "list", "nowhere", "--alert-url", alertUrl);
+        Cli.Run replay = Cli.run("dead", "replay", "ingest", "--alert-url", alertUrl, "--json");
+        Cli.Run drop = Cli.run("dead", "drop", "dispatch", "no-such-message", "--alert-url", alertUrl);
 
         assertThat(stats.exit()).as(stats.err()).isEqualTo(ExitCodes.OK);
         assertThat(json(stats).keySet()).containsExactly("ingest", "dispatch", "callback", "saver", "alert");
@@ -173,6 +175,8 @@ class CliIT {
         assertThat(json(dead).getAsJsonObject("depths").keySet())
                 .containsExactlyInAnyOrder("ingest", "dispatch", "saves", "alerts");
         assertThat(unknownArea.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(replay.out().strip()).isEqualTo("{\"replayed\":0,\"kept\":0}");
+        assertThat(drop.out().strip()).isEqualTo("dropped 0");
     }
 
     private static JsonObject json(Cli.Run run) {
