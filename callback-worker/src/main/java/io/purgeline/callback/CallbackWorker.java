@@ -8,6 +8,7 @@ import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.DeadLetters;
 import io.purgeline.runtime.InflightDeliveries;
 import io.purgeline.runtime.ModuleHeartbeat;
+import io.purgeline.runtime.NodeCaches;
 import io.purgeline.runtime.OfflineNodes;
 import io.purgeline.runtime.ParkedWorkReplayer;
 import io.purgeline.runtime.Publisher;
@@ -82,11 +83,12 @@ public final class CallbackWorker extends RunningWorker {
                         return callbacks.handle(call).whenComplete((reply, error) ->
                                 callbackTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
                     })
-                    .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline, alerts,
+                    .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline,
+                            new NodeCaches(redis, redisKeys), alerts,
                             replays, clock, heartbeats, cameBack));
             // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".
             lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, redisKeys, NAME,
-                    UUID.randomUUID().toString()));
+                    ModuleHeartbeat.thisInstance()));
             Rates rates = lifecycle.own("stats rates", Rates.start(env)
                     .track("callbacks", results::count)
                     .track("heartbeats", heartbeats::count));

@@ -6,9 +6,11 @@ import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.Database;
 import io.purgeline.runtime.DeadLetters;
+import io.purgeline.runtime.ModuleHeartbeat;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
+import io.purgeline.runtime.NodeCaches;
 import io.purgeline.runtime.QueueDepths;
 import io.purgeline.runtime.Redis;
 import io.purgeline.runtime.RedisKeys;
@@ -69,6 +71,7 @@ public final class IngestWorker extends RunningWorker {
             SubmissionBatcher submissions = lifecycle.own("http submissions", SubmissionBatcher.start(intake));
             new TaskRoutes(submissions, status, new TaskListing(database.jdbi()), codec).install(routes);
             new NodeRoutes(nodes, codec).install(routes);
+            new CacheRoutes(nodes, new NodeCaches(redis, RedisKeys.of(config))).install(routes);
             QueueDepths queues = new QueueDepths(broker, Map.of("ingest", topology.ingestQueue()), metrics);
             Rates rates = lifecycle.own("stats rates", Rates.start(env)
                     .track("amqp", () -> counters.receivedTotal(IntakeCounters.Source.AMQP))
@@ -78,6 +81,8 @@ public final class IngestWorker extends RunningWorker {
             Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected() && database.isConnected(),
                     metrics, () -> stats(counters, rates, queues));
+            // alert-worker alerts when a worker type has no live instance left (module_down).
+            lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, RedisKeys.of(config), NAME, ModuleHeartbeat.thisInstance()));
             WebServer http = lifecycle.own("http", routes.start());
             return new IngestWorker(lifecycle, http);
         } catch (Exception | Error e) {

@@ -7,6 +7,7 @@ import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.Database;
 import io.purgeline.runtime.DeadLetters;
+import io.purgeline.runtime.ModuleHeartbeat;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
@@ -126,6 +127,8 @@ public final class SaverWorker extends RunningWorker {
                 partitions.put("saves." + p, topology.savesQueue(p));
             }
             QueueDepths queues = new QueueDepths(broker, partitions, metrics);
+            // alert-worker alerts when a worker type has no live instance left (module_down).
+            lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, keys, NAME, ModuleHeartbeat.thisInstance()));
             WebServer http = lifecycle.own("http", Probes.install(WebServer.builder(NAME, HttpConfig.from(env,
                             DEFAULT_PORT)),
                     () -> ownership.isConsuming() && broker.isConnected() && database.isConnected(),
