@@ -155,7 +155,7 @@ class CliIT {
     }
 
     @Test
-    void statsAndDeadLettersComeFromEveryWorker() {
+    void statsDeadLettersAndAlertsComeFromTheWorkers() {
         List<String> args = new ArrayList<>(List.of("stats", "--json"));
         for (WorkerProcess w : stack.workers()) {
             String key = w.name().substring(0, w.name().indexOf('-'));
@@ -166,6 +166,8 @@ class CliIT {
                 .orElseThrow().baseUrl();
         Cli.Run dead = Cli.run("dead", "list", "--alert-url", alertUrl, "--json");
         Cli.Run unknownArea = Cli.run("dead", "list", "nowhere", "--alert-url", alertUrl);
+        Cli.Run alerts = Cli.run("alerts", "--alert-url", alertUrl, "--limit", "5", "--json");
+        Cli.Run badAlerts = Cli.run("alerts", "--alert-url", alertUrl, "--since", "yesterday");
         Cli.Run replay = Cli.run("dead", "replay", "ingest", "--alert-url", alertUrl, "--json");
         Cli.Run drop = Cli.run("dead", "drop", "dispatch", "no-such-message", "--alert-url", alertUrl);
 
@@ -176,6 +178,9 @@ class CliIT {
                 .containsExactlyInAnyOrder("ingest", "dispatch", "saves", "alerts");
         assertThat(unknownArea.exit()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(replay.out().strip()).isEqualTo("{\"replayed\":0,\"kept\":0}");
+        assertThat(alerts.exit()).as(alerts.err()).isEqualTo(ExitCodes.OK);
+        assertThat(json(alerts).has("alerts")).isTrue();
+        assertThat(badAlerts.exit()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(drop.out().strip()).isEqualTo("dropped 0");
     }
 
