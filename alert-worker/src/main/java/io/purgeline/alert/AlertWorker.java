@@ -13,6 +13,7 @@ import io.purgeline.runtime.PoisonMessageException;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
+import io.purgeline.runtime.QueueDepths;
 import io.purgeline.runtime.Redis;
 import io.purgeline.runtime.RedisKeys;
 import io.purgeline.runtime.Singleton;
@@ -24,6 +25,7 @@ import io.purgeline.service.HttpReply;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.Rates;
 import io.purgeline.service.RunningWorker;
 import io.purgeline.service.SignedPost;
 import io.purgeline.service.WebServer;
@@ -148,9 +150,22 @@ public final class AlertWorker extends RunningWorker {
                             deadLetters.replay(call.pathParam("area"), call.query("message_id"))))
                     .route("POST", "/v1/dead/{area}/drop", call -> HttpReply.json(200, Map.of("dropped",
                             deadLetters.drop(call.pathParam("area"), call.query("message_id")))));
+            Rates rates = lifecycle.own("stats rates", Rates.start(env).track("alerts", received::count));
+            // The dead-letter queues too: nothing consumes them, so their depth is what Prometheus rules watch.
+            Map<String, String> watched = new LinkedHashMap<>();
+            watched.put("alerts", topology.alertsQueue());
+            for (Topology.Area area : Topology.Area.values()) {
+                watched.put(area.key() + ".dead", topology.deadQueue(area));
+            }
+            QueueDepths depths = new QueueDepths(broker, watched, metrics);
             WebServer http = lifecycle.own("http", Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected() && database.isConnected(), metrics,
-                    () -> stats(received, repeats, configured, outbox)).start());
+                    () -> {
+                        Map<String, Object> stats = stats(received, repeats, configured, outbox);
+                        stats.put("rates", rates.snapshot());
+                        stats.put("queues", depths.snapshot());
+                        return stats;
+                    }).start());
             return new AlertWorker(lifecycle, http);
         } catch (Exception | Error e) {
             lifecycle.close();

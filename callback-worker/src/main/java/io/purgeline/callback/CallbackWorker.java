@@ -1,6 +1,7 @@
 package io.purgeline.callback;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Broker;
@@ -21,11 +22,14 @@ import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.Rates;
 import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -69,24 +73,37 @@ public final class CallbackWorker extends RunningWorker {
             // Owned before HTTP, so it publishes what HTTP handed it after HTTP has stopped taking callbacks.
             SaveBatcher saves = lifecycle.own("result saves", SaveBatcher.start(publisher, topology,
                     new InflightDeliveries(redis, redisKeys, config.codec())));
+            Timer callbackTime = Metrics.latency(metrics, "purgeline_callback_seconds",
+                    "an agent's callback, from its arrival to its answer (after its save was confirmed)");
             CallbackRoute callbacks = new CallbackRoute(config.codec(), keys, saves, alerts, clock, results, forged,
                     CallbackRoute.MAX_WAITING);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
-                    .routeAsync("POST", "/v1/agent/callback", callbacks)
+                    .routeAsync("POST", "/v1/agent/callback", call -> {
+                        long start = System.nanoTime();
+                        return callbacks.handle(call).whenComplete((reply, error) ->
+                                callbackTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+                    })
                     .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline,
                             new NodeCaches(redis, redisKeys), alerts,
                             replays, clock, heartbeats, cameBack));
             // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".
             lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, redisKeys, NAME,
                     ModuleHeartbeat.thisInstance()));
+            Rates rates = lifecycle.own("stats rates", Rates.start(env)
+                    .track("callbacks", results::count)
+                    .track("heartbeats", heartbeats::count));
             WebServer http = lifecycle.own("http", Probes.install(routes,
                     () -> broker.isConnected() && redisAnswers(redis), metrics,
-                    () -> Map.of(
-                            "results_accepted", (long) results.count(),
-                            "callbacks_waiting", (long) callbacks.waiting(),
-                            "forged_refused", (long) forged.count(),
-                            "heartbeats", (long) heartbeats.count(),
-                            "nodes_back_online", (long) cameBack.count())).start());
+                    () -> {
+                        Map<String, Object> stats = new LinkedHashMap<>();
+                        stats.put("results_accepted", (long) results.count());
+                        stats.put("callbacks_waiting", (long) callbacks.waiting());
+                        stats.put("forged_refused", (long) forged.count());
+                        stats.put("heartbeats", (long) heartbeats.count());
+                        stats.put("nodes_back_online", (long) cameBack.count());
+                        stats.put("rates", rates.snapshot());
+                        return stats;
+                    }).start());
             return new CallbackWorker(lifecycle, http);
         } catch (Exception | Error e) {
             lifecycle.close();

@@ -14,6 +14,7 @@ import io.purgeline.runtime.ParkedWorkReplayer;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
+import io.purgeline.runtime.QueueDepths;
 import io.purgeline.runtime.Redis;
 import io.purgeline.runtime.RedisKeys;
 import io.purgeline.runtime.Singleton;
@@ -24,6 +25,7 @@ import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.Rates;
 import io.purgeline.service.RunningWorker;
 import io.purgeline.service.SignedPost;
 import io.purgeline.service.WebServer;
@@ -117,12 +119,26 @@ public final class DispatchWorker extends RunningWorker {
                     .register(metrics);
             Gauge.builder("purgeline_dispatch_inflight", () -> fromRedis(inflight::count)).register(metrics);
             Gauge.builder("purgeline_dispatch_outbox_pending", outboxes::pending).register(metrics);
+            Rates rates = lifecycle.own("stats rates", Rates.start(env)
+                    .track("dispatches", () -> sum(metrics, "purgeline_dispatch_deliveries_total", "accepted"))
+                    .track("failed", () -> sum(metrics, "purgeline_dispatch_deliveries_total", "failed"))
+                    .track("redispatched", metrics.counter("purgeline_dispatch_redispatched_total")::count));
+            Map<String, String> lanes = new LinkedHashMap<>();
+            for (Lane lane : Lane.values()) {
+                lanes.put(lane.wire(), topology.laneQueue(lane));
+            }
+            QueueDepths queues = new QueueDepths(broker, lanes, metrics);
             // alert-worker alerts when a worker type has no live instance left (module_down).
             lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, redisKeys, NAME, ModuleHeartbeat.thisInstance()));
             WebServer http = lifecycle.own("http", Probes.install(
                     WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT)),
                     () -> consumers.stream().allMatch(QueueConsumer::isRunning) && broker.isConnected(), metrics,
-                    () -> stats(metrics, offline, inflight, outboxes)).start());
+                    () -> {
+                        Map<String, Object> stats = stats(metrics, offline, inflight, outboxes);
+                        stats.put("rates", rates.snapshot());
+                        stats.put("queues", queues.snapshot());
+                        return stats;
+                    }).start());
             return new DispatchWorker(lifecycle, http);
         } catch (Exception | Error e) {
             lifecycle.close();
@@ -166,6 +182,15 @@ public final class DispatchWorker extends RunningWorker {
             log.debug("stats: Redis did not answer: {}", e.toString());
             return "unavailable";
         }
+    }
+
+    /** A counter's total over both lanes. */
+    private static double sum(PrometheusMeterRegistry metrics, String name, String result) {
+        double total = 0;
+        for (Lane lane : Lane.values()) {
+            total += metrics.counter(name, "lane", lane.wire(), "result", result).count();
+        }
+        return total;
     }
 
     private static long count(PrometheusMeterRegistry metrics, String name, Lane lane, String result) {

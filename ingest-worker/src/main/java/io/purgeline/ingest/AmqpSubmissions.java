@@ -50,7 +50,7 @@ public final class AmqpSubmissions {
      * acked.
      */
     static Map<Integer, String> handle(TaskIntake intake, List<TaskSubmission> submissions) {
-        List<TaskIntake.Result> results = intake.acceptAll(submissions);
+        List<TaskIntake.Result> results = intake.acceptAll(IntakeCounters.Source.AMQP, submissions);
         Map<Integer, String> rejected = new HashMap<>();
         for (int i = 0; i < results.size(); i++) {
             if (results.get(i) instanceof TaskIntake.Rejected r) {

@@ -11,6 +11,7 @@ import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
 import io.purgeline.runtime.NodeCaches;
+import io.purgeline.runtime.QueueDepths;
 import io.purgeline.runtime.Redis;
 import io.purgeline.runtime.RedisKeys;
 import io.purgeline.runtime.Topology;
@@ -19,6 +20,7 @@ import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.Rates;
 import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 import java.util.LinkedHashMap;
@@ -67,12 +69,18 @@ public final class IngestWorker extends RunningWorker {
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_HTTP_PORT));
             // Owned before HTTP, so it accepts what HTTP handed it after HTTP has stopped taking submissions.
             SubmissionBatcher submissions = lifecycle.own("http submissions", SubmissionBatcher.start(intake));
-            new TaskRoutes(submissions, status, codec).install(routes);
+            new TaskRoutes(submissions, status, new TaskListing(database.jdbi()), codec).install(routes);
             new NodeRoutes(nodes, codec).install(routes);
             new CacheRoutes(nodes, new NodeCaches(redis, RedisKeys.of(config))).install(routes);
+            QueueDepths queues = new QueueDepths(broker, Map.of("ingest", topology.ingestQueue()), metrics);
+            Rates rates = lifecycle.own("stats rates", Rates.start(env)
+                    .track("amqp", () -> counters.receivedTotal(IntakeCounters.Source.AMQP))
+                    .track("http", () -> counters.receivedTotal(IntakeCounters.Source.HTTP))
+                    .track("accepted", counters::acceptedTotal)
+                    .track("rejected", counters::rejectedTotal));
             Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected() && database.isConnected(),
-                    metrics, () -> stats(counters, broker, topology));
+                    metrics, () -> stats(counters, rates, queues));
             // alert-worker alerts when a worker type has no live instance left (module_down).
             lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, RedisKeys.of(config), NAME, ModuleHeartbeat.thisInstance()));
             WebServer http = lifecycle.own("http", routes.start());
@@ -83,11 +91,12 @@ public final class IngestWorker extends RunningWorker {
         }
     }
 
-    private static Map<String, Object> stats(IntakeCounters counters, Broker broker, Topology topology) {
+    private static Map<String, Object> stats(IntakeCounters counters, Rates rates, QueueDepths queues) {
         Map<String, Object> out = new LinkedHashMap<>(counters.snapshot());
-        long[] depth = new long[1];
-        broker.withChannel(ch -> depth[0] = ch.messageCount(topology.ingestQueue()));
-        out.put("ingest_queue_depth", depth[0]);
+        Map<String, Object> depths = queues.snapshot();
+        out.put("ingest_queue_depth", depths.get("ingest"));
+        out.put("rates", rates.snapshot());
+        out.put("queues", depths);
         return out;
     }
 }

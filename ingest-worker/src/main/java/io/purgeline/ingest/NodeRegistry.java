@@ -17,6 +17,8 @@ public final class NodeRegistry {
     public static final int DEFAULT_TIER = 2;
     public static final String DEFAULT_REGION = "default";
     public static final String ONLINE = "online";
+    /** Kept in the registry but given no new work (the expander plans tasks on online and offline nodes only). */
+    public static final String DRAINED = "drained";
 
     /** A DNS name (underscores allowed: container names have them), an IPv4 address, or a bracketed IPv6 address. */
     private static final Pattern HOST = Pattern.compile(
@@ -121,6 +123,18 @@ public final class NodeRegistry {
 
     public Optional<Node> get(String nodeId) {
         return rows.byId(nodeId);
+    }
+
+    /**
+     * Takes a node out of rotation: tasks accepted from now on leave it out; work already planned for it still goes.
+     * Registering it again puts it back online.
+     *
+     * @return the drained node; empty when it is not registered
+     */
+    public Optional<Node> drain(String nodeId) {
+        boolean known = rows.setState(nodeId, DRAINED) > 0;
+        forgetSnapshot();
+        return known ? rows.byId(nodeId) : Optional.empty();
     }
 
     /** @return whether the node was registered */

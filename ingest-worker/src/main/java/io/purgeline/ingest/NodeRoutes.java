@@ -7,7 +7,7 @@ import io.purgeline.service.HttpReply;
 import io.purgeline.service.WebServer;
 import java.util.Map;
 
-/** The node registry over HTTP: {@code /v1/nodes} and {@code /v1/nodes/{node_id}} (API.md §3). */
+/** The node registry over HTTP: {@code /v1/nodes}, {@code /v1/nodes/{node_id}} and its drain (docs/contracts.md). */
 public final class NodeRoutes {
     private final NodeRegistry registry;
     private final Codec codec;
@@ -22,6 +22,7 @@ public final class NodeRoutes {
                 .route("POST", "/v1/nodes", this::register)
                 .route("GET", "/v1/nodes", call -> HttpReply.json(200, Map.of("nodes", registry.list())))
                 .route("GET", "/v1/nodes/{node_id}", this::get)
+                .route("POST", "/v1/nodes/{node_id}/drain", this::drain)
                 .route("DELETE", "/v1/nodes/{node_id}", this::remove);
     }
 
@@ -37,6 +38,13 @@ public final class NodeRoutes {
     private HttpReply get(HttpCall call) {
         String nodeId = call.pathParam("node_id");
         return registry.get(nodeId)
+                .map(n -> HttpReply.json(200, n))
+                .orElseThrow(() -> unknown(nodeId));
+    }
+
+    private HttpReply drain(HttpCall call) {
+        String nodeId = call.pathParam("node_id");
+        return registry.drain(nodeId)
                 .map(n -> HttpReply.json(200, n))
                 .orElseThrow(() -> unknown(nodeId));
     }

@@ -29,6 +29,9 @@ public interface NodeRows {
     @SqlQuery("SELECT node_id, address, tier, region, state FROM nodes WHERE node_id = :nodeId")
     Optional<Node> byId(@Bind("nodeId") String nodeId);
 
+    @SqlUpdate("UPDATE nodes SET state = :state, updated_at = UTC_TIMESTAMP(3) WHERE node_id = :nodeId")
+    int setState(@Bind("nodeId") String nodeId, @Bind("state") String state);
+
     @SqlUpdate("DELETE FROM nodes WHERE node_id = :nodeId")
     int delete(@Bind("nodeId") String nodeId);
 

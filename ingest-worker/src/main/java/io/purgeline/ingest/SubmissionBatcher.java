@@ -81,7 +81,7 @@ final class SubmissionBatcher implements AutoCloseable {
     private void accept(List<Pending> batch) {
         List<TaskIntake.Result> results;
         try {
-            results = intake.acceptAll(batch.stream().map(Pending::submission).toList());
+            results = intake.acceptAll(IntakeCounters.Source.HTTP, batch.stream().map(Pending::submission).toList());
         } catch (RuntimeException e) {
             batch.forEach(p -> p.result().completeExceptionally(e));
             return;

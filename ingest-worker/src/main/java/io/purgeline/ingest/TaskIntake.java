@@ -58,6 +58,16 @@ public final class TaskIntake {
      * the messages unacked): nothing is marked accepted unless everything was published. Bad input never throws, it
      * is a {@link Rejected}.
      */
+    public List<Result> acceptAll(IntakeCounters.Source source, List<TaskSubmission> submissions) {
+        long start = System.nanoTime();
+        try {
+            return acceptAll(submissions);
+        } finally {
+            counters.received(source, submissions.size(), System.nanoTime() - start);
+        }
+    }
+
+    /** {@link #acceptAll(IntakeCounters.Source, List)} without counting where the submissions came from. */
     public List<Result> acceptAll(List<TaskSubmission> submissions) {
         Result[] results = new Result[submissions.size()];
         // Announced only once the accepted ones are published: a failed publish requeues the whole batch, and its

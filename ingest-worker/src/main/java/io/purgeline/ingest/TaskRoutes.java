@@ -14,21 +14,24 @@ import java.util.concurrent.CompletionStage;
 import org.jdbi.v3.core.JdbiException;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** {@code POST /v1/tasks} and {@code GET /v1/tasks/{task_id}} (docs/contracts.md). */
+/** {@code POST /v1/tasks}, {@code GET /v1/tasks} and {@code GET /v1/tasks/{task_id}} (docs/contracts.md). */
 public final class TaskRoutes {
     private final SubmissionBatcher submissions;
     private final TaskStatusReader status;
+    private final TaskListing listing;
     private final Codec codec;
 
-    TaskRoutes(SubmissionBatcher submissions, TaskStatusReader status, Codec codec) {
+    TaskRoutes(SubmissionBatcher submissions, TaskStatusReader status, TaskListing listing, Codec codec) {
         this.submissions = submissions;
         this.status = status;
+        this.listing = listing;
         this.codec = codec;
     }
 
     public WebServer.Builder install(WebServer.Builder http) {
         return http
                 .routeAsync("POST", "/v1/tasks", this::submit)
+                .route("GET", "/v1/tasks", this::list)
                 .route("GET", "/v1/tasks/{task_id}", this::get);
     }
 
@@ -59,6 +62,17 @@ public final class TaskRoutes {
         String taskId = ((TaskIntake.Duplicate) result).taskId();
         return HttpReply.error(409, "duplicate",
                 "task '" + taskId + "' was already accepted; GET /v1/tasks/" + taskId + " for its state");
+    }
+
+    private HttpReply list(HttpCall call) {
+        TaskListing.Filter filter;
+        try {
+            filter = TaskListing.Filter.parse(call.query("api_id"), call.query("state"), call.query("since"),
+                    call.query("before"), call.query("limit"));
+        } catch (InvalidInputException e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
+        return HttpReply.json(200, listing.list(filter));
     }
 
     private HttpReply get(HttpCall call) {

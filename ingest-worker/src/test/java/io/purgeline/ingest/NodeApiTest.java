@@ -109,4 +109,24 @@ class NodeApiTest {
         assertThat(r.statusCode()).isEqualTo(202);
         assertThat(r.body()).contains("\"total\":1");
     }
+
+    @Test
+    void aDrainedNodeStaysRegisteredButGetsNoNewWorkUntilRegisteredAgain() throws Exception {
+        http.post("/v1/nodes", "{\"node_id\": \"edge-drain\", \"address\": \"10.0.0.8:8090\", \"region\": \"sa\"}");
+        String task = "{\"api_id\": \"acme\", \"type\": \"refresh\", \"urls\": [\"https://a.example/x\"], "
+                + "\"scope\": {\"regions\": [\"sa\"]}}";
+
+        HttpResponse<String> drained = http.post("/v1/nodes/edge-drain/drain", "");
+
+        assertThat(drained.statusCode()).isEqualTo(200);
+        assertThat(JSON.fromJson(drained.body(), Node.class).state()).isEqualTo("drained");
+        assertThat(JSON.fromJson(http.get("/v1/nodes/edge-drain").body(), Node.class).state()).isEqualTo("drained");
+        HttpResponse<String> refused = http.post("/v1/tasks", task);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("no registered node matches the scope");
+
+        http.post("/v1/nodes", "{\"node_id\": \"edge-drain\", \"address\": \"10.0.0.8:8090\", \"region\": \"sa\"}");
+        assertThat(http.post("/v1/tasks", task).statusCode()).isEqualTo(202);
+        assertThat(http.post("/v1/nodes/nobody/drain", "").statusCode()).isEqualTo(404);
+    }
 }

@@ -7,6 +7,7 @@ import io.purgeline.contracts.ErrorBody;
 import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.Scope;
 import io.purgeline.contracts.TaskAccepted;
+import io.purgeline.contracts.TaskPage;
 import io.purgeline.contracts.TaskStatus;
 import io.purgeline.contracts.TaskStatus.NodeStatus;
 import io.purgeline.service.Env;
@@ -225,6 +226,37 @@ class TaskApiTest {
         assertThat(stats).containsKeys("accepted", "rejected", "duplicates", "ingest_queue_depth");
         assertThat(List.of(stats.get("accepted"), stats.get("rejected"), stats.get("duplicates")))
                 .allSatisfy(n -> assertThat(((Number) n).longValue()).isPositive());
+    }
+
+    @Test
+    void recentTasksAreListedNewestFirstFilteredAndInPages() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            insertTask("list-" + i, i % 2 == 0 ? "lister-b" : "lister-a", i == 3 ? "failed" : "completed",
+                    "2026-04-01 10:00:0" + i + ".000");
+        }
+
+        TaskPage first = JSON.fromJson(http.get("/v1/tasks?api_id=lister-a&limit=2").body(), TaskPage.class);
+        TaskPage second = JSON.fromJson(http.get("/v1/tasks?api_id=lister-a&limit=2&before=" + first.next()).body(),
+                TaskPage.class);
+
+        assertThat(first.tasks()).extracting(TaskStatus::taskId).containsExactly("list-5", "list-3");
+        assertThat(first.tasks()).allSatisfy(t -> assertThat(t.nodes()).isNull());
+        assertThat(second.tasks()).extracting(TaskStatus::taskId).containsExactly("list-1");
+        assertThat(second.next()).isNull();
+        assertThat(JSON.fromJson(http.get("/v1/tasks?state=failed&since=2026-04-01T10:00:00Z").body(),
+                TaskPage.class).tasks()).extracting(TaskStatus::taskId).containsExactly("list-3");
+        assertThat(JSON.fromJson(http.get("/v1/tasks?state=lost").body(), ErrorBody.class).message())
+                .startsWith("state must be one of accepted, completed, expired, failed, running");
+        assertThat(http.get("/v1/tasks?limit=0").statusCode()).isEqualTo(400);
+        assertThat(http.get("/v1/tasks?before=nonsense").statusCode()).isEqualTo(400);
+    }
+
+    private static void insertTask(String taskId, String apiId, String state, String acceptedAt) {
+        ns.database().jdbi().useHandle(h -> h.execute("""
+                INSERT INTO tasks (task_id, api_id, type, targets, options, priority, lane, state, total, done,
+                                   failed, expired, accepted_at, deadline_at, finished_at)
+                VALUES (?, ?, 'refresh', '["https://a.example/x"]', '{}', 5, 'fast', ?, 1, 1, 0, 0, ?, ?, ?)""",
+                taskId, apiId, state, acceptedAt, acceptedAt, acceptedAt));
     }
 
     private static void insertTaskWithTwoNodes(String taskId) {

@@ -1,6 +1,7 @@
 package io.purgeline.saver;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Broker;
@@ -10,6 +11,7 @@ import io.purgeline.runtime.ModuleHeartbeat;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
+import io.purgeline.runtime.QueueDepths;
 import io.purgeline.runtime.Redis;
 import io.purgeline.runtime.RedisKeys;
 import io.purgeline.runtime.Singleton;
@@ -19,10 +21,12 @@ import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.Rates;
 import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import redis.clients.jedis.RedisClient;
@@ -93,6 +97,8 @@ public final class SaverWorker extends RunningWorker {
             Counter events = metrics.counter("purgeline_task_events_total");
             Counter expired = metrics.counter("purgeline_tasks_expired_total");
             Counter expiries = metrics.counter("purgeline_task_expiries_published_total");
+            Timer batchTime = Metrics.latency(metrics, "purgeline_saver_batch_seconds",
+                    "time to apply a batch of saves in one transaction, events and counters included");
             RedisKeys keys = RedisKeys.of(config);
             TaskStore store = new JdbiTaskStore(database.jdbi(), config.codec(), Clock.systemUTC(),
                     new ExpiryReasons(redis, keys));
@@ -103,27 +109,44 @@ public final class SaverWorker extends RunningWorker {
                     id, config.savesPartitions(), tick, (partition, lease) -> {
                         String queue = topology.savesQueue(partition);
                         // Concurrency 1: a partition's saves are applied in order, by its single active consumer.
+                        QueueConsumer.BatchHandler<Save> fenced = handler.fencedBy(lease, queue);
                         return QueueConsumer.batch(broker,
                                 QueueConsumer.Spec.of(queue, Topology.Area.SAVES).concurrency(1), batch, fill, dead,
-                                decoder, handler.fencedBy(lease, queue));
+                                decoder, saves -> batchTime.recordCallable(() -> {
+                                    fenced.handle(saves);
+                                    return null;
+                                }));
                     }));
             Singleton sweeper = lifecycle.own("deadline sweeper", Singleton.start(redis, keys, "deadline-sweeper", id,
                     sweep, new DeadlineSweeper(store, publisher, topology, Clock.systemUTC(), sweep, expiries)));
+            Rates rates = lifecycle.own("stats rates", Rates.start(env)
+                    .track("saves", applied::count)
+                    .track("events", events::count));
+            Map<String, String> partitions = new LinkedHashMap<>();
+            for (int p = 0; p < config.savesPartitions(); p++) {
+                partitions.put("saves." + p, topology.savesQueue(p));
+            }
+            QueueDepths queues = new QueueDepths(broker, partitions, metrics);
             // alert-worker alerts when a worker type has no live instance left (module_down).
             lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, keys, NAME, ModuleHeartbeat.thisInstance()));
             WebServer http = lifecycle.own("http", Probes.install(WebServer.builder(NAME, HttpConfig.from(env,
                             DEFAULT_PORT)),
                     () -> ownership.isConsuming() && broker.isConnected() && database.isConnected(),
                     metrics,
-                    () -> Map.of(
-                            "saver_id", id,
-                            "partitions_held", ownership.held(),
-                            "live_savers", ownership.liveSavers(),
-                            "deadline_sweeper", sweeper.isLeader() ? "active" : "standby",
-                            "saves_applied", (long) applied.count(),
-                            "events_published", (long) events.count(),
-                            "tasks_expired", (long) expired.count(),
-                            "expiries_published", (long) expiries.count())).start());
+                    () -> {
+                        Map<String, Object> stats = new LinkedHashMap<>();
+                        stats.put("saver_id", id);
+                        stats.put("partitions_held", ownership.held());
+                        stats.put("live_savers", ownership.liveSavers());
+                        stats.put("deadline_sweeper", sweeper.isLeader() ? "active" : "standby");
+                        stats.put("saves_applied", (long) applied.count());
+                        stats.put("events_published", (long) events.count());
+                        stats.put("tasks_expired", (long) expired.count());
+                        stats.put("expiries_published", (long) expiries.count());
+                        stats.put("rates", rates.snapshot());
+                        stats.put("queues", queues.snapshot());
+                        return stats;
+                    }).start());
             return new SaverWorker(lifecycle, http, ownership);
         } catch (Exception | Error e) {
             lifecycle.close();
