@@ -1,5 +1,6 @@
 package io.purgeline.bench;
 
+import io.purgeline.service.JvmOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,29 +52,17 @@ public final class WorkerProcess implements AutoCloseable {
         Path log = logDir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(jvmOptions(module));
+        cmd.addAll(JvmOptions.of(module));
         cmd.add("-jar");
         cmd.add(jar.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // glibc's per-thread malloc arenas (up to 8 per core, 64 MiB each) hold on to native memory the JVM freed.
-        pb.environment().put("MALLOC_ARENA_MAX", "2");
+        pb.environment().putAll(JvmOptions.environment());
         pb.environment().putAll(env);
         pb.environment().put("PURGELINE_HTTP_HOST", host);
         pb.environment().put("PURGELINE_HTTP_PORT", Integer.toString(port));
         return new WorkerProcess(name, host, port, log, pb);
-    }
-
-    /**
-     * The JVM options a module runs with (docs/architecture.md, memory): small heaps and the serial collector, several
-     * JVMs sharing two cores with the services; the agent, which runs beside the cache on every edge, the smallest.
-     */
-    public static List<String> jvmOptions(String module) {
-        return module.equals("edge-agent")
-                ? List.of("-Xms8m", "-Xmx40m", "-XX:+UseSerialGC", "-Xss256k", "-XX:ReservedCodeCacheSize=24m",
-                        "-XX:TieredStopAtLevel=1")
-                : List.of("-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=48m");
     }
 
     public String name() {

@@ -1,5 +1,6 @@
 package io.purgeline.cli;
 
+import io.purgeline.service.JvmOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -90,8 +91,11 @@ final class UpCommand extends ApiCommand {
     private Running start(Worker w, String host, int port, int callbackPort, PrintWriter out) throws IOException {
         // Each worker in a session of its own: Ctrl-C reaches this command only, which stops the workers one by
         // one, intake first; a second signal would make a worker exit at once.
-        ProcessBuilder pb = new ProcessBuilder("setsid", Home.java(), "-Xmx512m", "-jar",
-                Home.jar(w.module).toString()).redirectErrorStream(true);
+        List<String> cmd = new ArrayList<>(List.of("setsid", Home.java()));
+        cmd.addAll(JvmOptions.of(w.module));
+        cmd.addAll(List.of("-jar", Home.jar(w.module).toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(JvmOptions.environment());
         pb.environment().put("PURGELINE_HTTP_HOST", host);
         pb.environment().put("PURGELINE_HTTP_PORT", Integer.toString(port));
         pb.environment().put("PURGELINE_WORKER", w.module);

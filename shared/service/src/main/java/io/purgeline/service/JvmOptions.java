@@ -1,0 +1,30 @@
+package io.purgeline.service;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How purgeline's processes are run (docs/architecture.md, "Memory"): small heaps and the serial collector, several
+ * JVMs sharing a few cores with the services; the agent, which runs beside the cache on every edge, the smallest, with
+ * the quick compiler only (its work is waiting on its cache). A small {@code -Xms} matters: by default the JVM starts
+ * with a heap of 1/64 of the machine's memory, and resident memory follows.
+ */
+public final class JvmOptions {
+    private JvmOptions() {}
+
+    /** JVM options of a module's process ("edge-agent" or a worker's module name). */
+    public static List<String> of(String module) {
+        return module.equals("edge-agent")
+                ? List.of("-Xms8m", "-Xmx40m", "-XX:+UseSerialGC", "-Xss256k", "-XX:ReservedCodeCacheSize=24m",
+                        "-XX:TieredStopAtLevel=1")
+                : List.of("-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=48m");
+    }
+
+    /**
+     * Environment for every process: glibc otherwise keeps up to eight malloc arenas per core, each holding on to
+     * native memory the JVM has freed.
+     */
+    public static Map<String, String> environment() {
+        return Map.of("MALLOC_ARENA_MAX", "2");
+    }
+}
