@@ -38,7 +38,7 @@ public final class AlertWorker extends RunningWorker {
             Broker broker = lifecycle.own("broker", Broker.connect(config.amqp(), NAME));
             broker.declare(topology);
             Publisher publisher = new Publisher(broker, config.codec());
-            DeadLetters dead = new DeadLetters(publisher, topology, new Alerts(publisher, topology, NAME));
+            DeadLetters dead = new DeadLetters(publisher, topology, new Alerts(publisher, topology, NAME), metrics);
             AlertLog sink = new AlertLog();
             Counter received = metrics.counter("purgeline_alerts_received_total");
             QueueConsumer consumer = lifecycle.own("alerts consumer", QueueConsumer.single(broker,

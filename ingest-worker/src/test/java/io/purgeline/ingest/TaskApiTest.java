@@ -191,9 +191,9 @@ class TaskApiTest {
         assertThat(s.nodes()).containsExactly(
                 new NodeStatus("parent-1", "http-rows@parent-1", 1, "done", 1, 200, null,
                         Instant.parse("2026-03-01T12:00:01Z"), Instant.parse("2026-03-01T12:00:02Z"),
-                        List.of(new ItemResult("https://a.example/x", 200, 512, 3, null))),
+                        List.of(new ItemResult("https://a.example/x", 200, 512, 3, null)), 1),
                 new NodeStatus("edge-1", "http-rows@edge-1", 2, "failed", 3, null, "connection refused",
-                        Instant.parse("2026-03-01T12:00:03Z"), Instant.parse("2026-03-01T12:00:07Z"), List.of()));
+                        Instant.parse("2026-03-01T12:00:03Z"), Instant.parse("2026-03-01T12:00:07Z"), List.of(), 0));
     }
 
     @Test

@@ -87,7 +87,7 @@ public final class SaverWorker extends RunningWorker {
             Broker broker = lifecycle.own("broker", Broker.connect(config.amqp(), NAME));
             broker.declare(topology);
             Publisher publisher = new Publisher(broker, config.codec());
-            DeadLetters dead = new DeadLetters(publisher, topology, new Alerts(publisher, topology, NAME));
+            DeadLetters dead = new DeadLetters(publisher, topology, new Alerts(publisher, topology, NAME), metrics);
             Counter applied = metrics.counter("purgeline_saves_applied_total");
             Counter events = metrics.counter("purgeline_task_events_total");
             Counter expired = metrics.counter("purgeline_tasks_expired_total");
@@ -104,7 +104,7 @@ public final class SaverWorker extends RunningWorker {
                         // Concurrency 1: a partition's saves are applied in order, by its single active consumer.
                         return QueueConsumer.batch(broker,
                                 QueueConsumer.Spec.of(queue, Topology.Area.SAVES).concurrency(1), batch, fill, dead,
-                                decoder, handler.fencedBy(lease, queue));
+                                decoder, handler.fencedBy(lease, queue), handler::giveUp);
                     }));
             Singleton sweeper = lifecycle.own("deadline sweeper", Singleton.start(redis, keys, "deadline-sweeper", id,
                     sweep, new DeadlineSweeper(store, publisher, topology, Clock.systemUTC(), sweep, expiries)));
