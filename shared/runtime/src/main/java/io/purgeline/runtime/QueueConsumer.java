@@ -202,8 +202,8 @@ public final class QueueConsumer implements AutoCloseable {
                     if (Failures.isTransient(e)) {
                         requeue(spec, channel, last, true, e);
                     } else {
-                        log.warn("a batch of {} from {} failed; handling its messages one by one", values.size(),
-                                spec.queue(), e);
+                        log.warn("a batch of {} from {} failed ({}); handling its messages one by one",
+                                values.size(), spec.queue(), shortly(e));
                         oneByOne(channel, values, decoded, parkedTags);
                     }
                 }
@@ -246,8 +246,8 @@ public final class QueueConsumer implements AutoCloseable {
                     log.warn("could not ack parked messages on {}: {}", spec.queue(), e.getMessage());
                 }
                 if (!retry.isEmpty()) {
-                    log.warn("{} message(s) from {} failed alone; requeueing them after {}", retry.size(),
-                            spec.queue(), spec.transientBackoff(), lastFailure);
+                    log.warn("{} message(s) from {} failed alone ({}); requeueing them after {}", retry.size(),
+                            spec.queue(), shortly(lastFailure), spec.transientBackoff());
                     pause(spec);
                     for (long tag : retry) {
                         nack(spec, channel, tag, false);
@@ -284,8 +284,15 @@ public final class QueueConsumer implements AutoCloseable {
         }
         failures.forget(in);
         String reason = "failed " + failed + " times, last: " + describe(e);
+        log.warn("giving up on a message from {}: {}", spec.queue(), shortly(e), e);
         return new Verdict(DeadLetters.FAILED_REPEATEDLY, reason.length() <= MAX_REASON ? reason
                 : reason.substring(0, MAX_REASON));
+    }
+
+    /** A failure in a line: a bad message repeats it several times, and its values may be large (a 70 KB header). */
+    private static String shortly(Throwable e) {
+        String d = describe(e);
+        return d.length() <= MAX_REASON ? d : d.substring(0, MAX_REASON) + "...";
     }
 
     private static String describe(Throwable e) {
