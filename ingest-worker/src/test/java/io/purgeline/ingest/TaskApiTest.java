@@ -227,6 +227,34 @@ class TaskApiTest {
                 .allSatisfy(n -> assertThat(((Number) n).longValue()).isPositive());
     }
 
+    @Test
+    void theStatusIsReadInPagesOfNodesAndOfEachNodesItems() throws Exception {
+        insertTaskWithTwoNodes("http-paged");
+
+        TaskStatus first = body(http.get("/v1/tasks/http-paged?nodes_limit=1&items_limit=0"), TaskStatus.class);
+        assertThat(first.nodes()).extracting(NodeStatus::nodeId).containsExactly("parent-1");
+        assertThat(first.nodes().get(0).items()).isEmpty();
+        assertThat(first.nodes().get(0).itemsTotal()).isEqualTo(1);
+        assertThat(first.nextNodesAfter()).isEqualTo("1:parent-1");
+
+        TaskStatus second = body(http.get("/v1/tasks/http-paged?nodes_limit=1&nodes_after=1:parent-1"),
+                TaskStatus.class);
+        assertThat(second.nodes()).extracting(NodeStatus::nodeId).containsExactly("edge-1");
+        assertThat(second.nextNodesAfter()).isNull();
+        assertThat(second.total()).isEqualTo(2);
+
+        TaskStatus pastItems = body(http.get("/v1/tasks/http-paged?items_offset=1"), TaskStatus.class);
+        assertThat(pastItems.nodes().get(0).items()).isEmpty();
+        assertThat(pastItems.nodes().get(0).itemsTotal()).isEqualTo(1);
+
+        for (String bad : List.of("nodes_limit=0", "nodes_limit=1001", "items_limit=-1", "nodes_after=edge-1",
+                "nodes_after=x:edge-1", "items_offset=abc")) {
+            HttpResponse<String> r = http.get("/v1/tasks/http-paged?" + bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(body(r, ErrorBody.class).error()).isEqualTo("invalid");
+        }
+    }
+
     private static void insertTaskWithTwoNodes(String taskId) {
         ns.database().jdbi().useHandle(h -> {
             h.execute("""
