@@ -71,14 +71,23 @@ public final class TaskValidator {
     private static final String TYPES = Arrays.stream(TaskType.values()).map(TaskType::wire)
             .collect(Collectors.joining(", "));
 
-    private final int maxTargets;
+    private final Map<TaskType, Integer> maxTargets;
 
     /** @param maxTargets most URLs, directories or tags one task may carry (after duplicates are dropped) */
     public TaskValidator(int maxTargets) {
-        if (maxTargets < 1) {
-            throw new IllegalArgumentException("maxTargets must be at least 1, got " + maxTargets);
+        this(Arrays.stream(TaskType.values()).collect(Collectors.toMap(t -> t, t -> maxTargets)));
+    }
+
+    /** @param maxTargets per type, most URLs, directories or tags one task may carry (after duplicates are dropped) */
+    public TaskValidator(Map<TaskType, Integer> maxTargets) {
+        for (TaskType t : TaskType.values()) {
+            Integer max = maxTargets.get(t);
+            if (max == null || max < 1) {
+                throw new IllegalArgumentException("the most targets of a " + t.wire() + " task must be at least 1, got "
+                        + max);
+            }
         }
-        this.maxTargets = maxTargets;
+        this.maxTargets = Map.copyOf(maxTargets);
     }
 
     /** @return the normalised task; a missing task id is replaced by a fresh UUID */
@@ -153,9 +162,10 @@ public final class TaskValidator {
             }
             unique.add(value);
         }
-        if (unique.size() > maxTargets) {
-            throw tooLarge(field + " has " + unique.size() + " distinct entries, at most " + maxTargets
-                    + " are allowed per task; split the task");
+        int max = maxTargets.get(type);
+        if (unique.size() > max) {
+            throw tooLarge(field + " has " + unique.size() + " distinct entries, at most " + max
+                    + " are allowed per " + type.wire() + " task; split the task");
         }
         List<String> targets = new ArrayList<>(unique);
         int bytes = JSON.toJson(targets).getBytes(StandardCharsets.UTF_8).length;

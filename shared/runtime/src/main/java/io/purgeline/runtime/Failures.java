@@ -1,5 +1,6 @@
 package io.purgeline.runtime;
 
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -21,7 +22,8 @@ final class Failures {
 
     static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof TransientException || t instanceof AmqpException || t instanceof JedisException
+            if (t instanceof TransientException || t instanceof AmqpException || t instanceof ShutdownSignalException
+                    || t instanceof JedisException
                     || t instanceof IOException || t instanceof TimeoutException || t instanceof InterruptedException
                     || t instanceof SQLTransientException || t instanceof SQLRecoverableException
                     || t instanceof SQLNonTransientConnectionException) {
