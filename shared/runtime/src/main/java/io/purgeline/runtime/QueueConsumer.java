@@ -200,6 +200,8 @@ public final class QueueConsumer implements AutoCloseable {
                     channel.basicAck(last, true);
                 } catch (Exception e) {
                     if (Failures.isTransient(e)) {
+                        // The parked ones are in their dead-letter queue already: only the rest go back.
+                        ack(spec, channel, parkedTags);
                         requeue(spec, channel, last, true, e);
                     } else {
                         log.warn("a batch of {} from {} failed ({}); handling its messages one by one",
@@ -238,13 +240,7 @@ public final class QueueConsumer implements AutoCloseable {
                         }
                     }
                 }
-                try {
-                    for (long tag : parkedTags) {
-                        channel.basicAck(tag, false);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    log.warn("could not ack parked messages on {}: {}", spec.queue(), e.getMessage());
-                }
+                ack(spec, channel, parkedTags);
                 if (!retry.isEmpty()) {
                     log.warn("{} message(s) from {} failed alone ({}); requeueing them after {}", retry.size(),
                             spec.queue(), shortly(lastFailure), spec.transientBackoff());
@@ -317,6 +313,17 @@ public final class QueueConsumer implements AutoCloseable {
             log.error("could not end the work of a message from {} given up on; parking it all the same",
                     spec.queue(), e);
             return true;
+        }
+    }
+
+    /** Acks messages one by one; a closed channel has its unacked deliveries requeued by the broker anyway. */
+    private static void ack(Spec spec, Channel channel, List<Long> tags) {
+        try {
+            for (long tag : tags) {
+                channel.basicAck(tag, false);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not ack parked messages on {}: {}", spec.queue(), e.getMessage());
         }
     }
 
