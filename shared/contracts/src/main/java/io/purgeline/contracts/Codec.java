@@ -34,6 +34,11 @@ public final class Codec {
      * above the largest message purgeline makes itself (a task's targets are bounded to 4 MiB of JSON at intake).
      */
     public static final int DEFAULT_MAX_INFLATED = 16 << 20;
+    /**
+     * The bound on messages between purgeline's own workers, which only purgeline publishes: far above any it makes
+     * (a save may group the results of many nodes), still a bound (RabbitMQ refuses messages over 512 MiB).
+     */
+    static final int INTERNAL_MAX_INFLATED = 256 << 20;
 
     private static final Gson GSON = builder().create();
     private static final Gson STRICT = builder()
@@ -48,7 +53,10 @@ public final class Codec {
         this(compressAbove, DEFAULT_MAX_INFLATED);
     }
 
-    /** @param maxInflated most bytes a body may decode to; a larger one is a {@link CodecException#TOO_LARGE} */
+    /**
+     * @param maxInflated most bytes a body from outside may decode to ({@link #decodeStrict}); a larger one is a
+     *                    {@link CodecException#TOO_LARGE}
+     */
     public Codec(int compressAbove, int maxInflated) {
         this.compressAbove = compressAbove;
         this.maxInflated = maxInflated;
@@ -77,14 +85,18 @@ public final class Codec {
         }
     }
 
-    /** Decodes a body; {@code contentEncoding} is null, empty, "identity" or "snappy". */
+    /**
+     * Decodes a message between purgeline's own workers; {@code contentEncoding} is null, empty, "identity" or
+     * "snappy". Lenient (unknown fields are ignored) and bounded by {@link #INTERNAL_MAX_INFLATED}.
+     */
     public <T> T decode(byte[] body, String contentEncoding, Class<T> type) {
-        return fromJson(inflate(body, contentEncoding, maxInflated), type);
+        return fromJson(inflate(body, contentEncoding, Math.max(maxInflated, INTERNAL_MAX_INFLATED)), type);
     }
 
     /**
-     * As {@link #decode}, refusing a field the record does not have ({@link CodecException#UNKNOWN_FIELD}, naming
-     * it), at any depth. For bodies from outside purgeline.
+     * Decodes a body from outside purgeline (API requests, submissions, the agent protocol): a field the record does
+     * not have is refused ({@link CodecException#UNKNOWN_FIELD}, naming it), at any depth, and the body may decode to
+     * at most {@code maxInflated} bytes.
      */
     public <T> T decodeStrict(byte[] body, String contentEncoding, Class<T> type) {
         return parse(STRICT, inflate(body, contentEncoding, maxInflated), type);

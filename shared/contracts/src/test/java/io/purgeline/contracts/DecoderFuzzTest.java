@@ -31,20 +31,20 @@ class DecoderFuzzTest {
             "http_code", "bytes", "elapsed_ms", "error", "started_at", "finished_at", "version", "cache", "queued",
             "running");
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void rawBytesDecodeOrAreRefused(@ForAll byte[] body, @ForAll("encodings") String encoding,
             @ForAll("types") Class<?> type) {
         decodeOrRefuse(body, encoding, type);
     }
 
-    @Property(tries = 500)
+    @Property(tries = 300)
     void nearlyRightJsonDecodesOrIsRefused(@ForAll("objects") String json, @ForAll("types") Class<?> type,
             @ForAll boolean compressed) throws Exception {
         byte[] plain = json.getBytes(StandardCharsets.UTF_8);
         decodeOrRefuse(compressed ? Snappy.compress(plain) : plain, compressed ? Codec.SNAPPY : null, type);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void snappyFramingWithAnyHeaderIsBoundedOrRefused(@ForAll("varints") byte[] declaredLength,
             @ForAll byte[] rest, @ForAll("types") Class<?> type) {
         byte[] body = new byte[declaredLength.length + rest.length];
@@ -129,7 +129,7 @@ class DecoderFuzzTest {
         return CODEC.toJson(s);
     }
 
-    @Property(tries = 20)
+    @Property(tries = 10)
     void deepNestingIsRefusedNotOverflowed(@ForAll("depths") int depth) {
         String json = "{\"scope\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
         decodeOrRefuse(json.getBytes(StandardCharsets.UTF_8), null, TaskSubmission.class);
@@ -139,7 +139,7 @@ class DecoderFuzzTest {
 
     @Provide
     Arbitrary<Integer> depths() {
-        return Arbitraries.integers().between(1, 20_000);
+        return Arbitraries.integers().between(1, 5_000);
     }
 
     /** Sanity: the valid bodies of the contract decode strictly. */
