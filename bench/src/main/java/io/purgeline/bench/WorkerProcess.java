@@ -50,18 +50,29 @@ public final class WorkerProcess implements AutoCloseable {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // Small heaps and the serial collector: several JVMs share 2 cores with the services.
-                "-Xmx256m", "-XX:+UseSerialGC", "-Xss512k"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions(module));
         cmd.add("-jar");
         cmd.add(jar.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // glibc's per-thread malloc arenas (up to 8 per core, 64 MiB each) hold on to native memory the JVM freed.
+        pb.environment().put("MALLOC_ARENA_MAX", "2");
         pb.environment().putAll(env);
         pb.environment().put("PURGELINE_HTTP_HOST", host);
         pb.environment().put("PURGELINE_HTTP_PORT", Integer.toString(port));
         return new WorkerProcess(name, host, port, log, pb);
+    }
+
+    /**
+     * The JVM options a module runs with (docs/architecture.md, memory): small heaps and the serial collector, several
+     * JVMs sharing two cores with the services; the agent, which runs beside the cache on every edge, the smallest.
+     */
+    public static List<String> jvmOptions(String module) {
+        return module.equals("edge-agent")
+                ? List.of("-Xmx64m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=32m")
+                : List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=48m");
     }
 
     public String name() {

@@ -7,6 +7,7 @@ import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.DeadLetters;
 import io.purgeline.runtime.InflightDeliveries;
 import io.purgeline.runtime.ModuleHeartbeat;
+import io.purgeline.runtime.NodeCaches;
 import io.purgeline.runtime.OfflineNodes;
 import io.purgeline.runtime.ParkedWorkReplayer;
 import io.purgeline.runtime.Publisher;
@@ -72,11 +73,12 @@ public final class CallbackWorker extends RunningWorker {
                     CallbackRoute.MAX_WAITING);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
                     .routeAsync("POST", "/v1/agent/callback", callbacks)
-                    .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline, alerts,
+                    .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline,
+                            new NodeCaches(redis, redisKeys), alerts,
                             replays, clock, heartbeats, cameBack));
             // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".
             lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, redisKeys, NAME,
-                    UUID.randomUUID().toString()));
+                    ModuleHeartbeat.thisInstance()));
             WebServer http = lifecycle.own("http", Probes.install(routes,
                     () -> broker.isConnected() && redisAnswers(redis), metrics,
                     () -> Map.of(

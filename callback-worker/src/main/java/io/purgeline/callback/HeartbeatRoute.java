@@ -6,6 +6,7 @@ import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.Heartbeat;
 import io.purgeline.contracts.Ids;
 import io.purgeline.runtime.Alerts;
+import io.purgeline.runtime.NodeCaches;
 import io.purgeline.runtime.OfflineNodes;
 import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
@@ -18,21 +19,24 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * {@code POST /v1/agent/heartbeat}: records when each node was last heard from (node id → epoch millis) and, if the
  * node was offline, brings it back in the same Redis script: online again, its parked work moved for replay. The
- * replay itself runs off the request thread; the transition is alerted once.
+ * replay itself runs off the request thread; the transition is alerted once. The cache kind the agent reports is
+ * recorded for {@code GET /v1/caches}.
  */
 final class HeartbeatRoute implements Route {
     private final Codec codec;
     private final OfflineNodes offline;
+    private final NodeCaches caches;
     private final Alerts alerts;
     private final ComebackReplays replays;
     private final Clock clock;
     private final Counter received;
     private final Counter cameBack;
 
-    HeartbeatRoute(Codec codec, OfflineNodes offline, Alerts alerts, ComebackReplays replays, Clock clock,
+    HeartbeatRoute(Codec codec, OfflineNodes offline, NodeCaches caches, Alerts alerts, ComebackReplays replays, Clock clock,
             Counter received, Counter cameBack) {
         this.codec = codec;
         this.offline = offline;
+        this.caches = caches;
         this.alerts = alerts;
         this.replays = replays;
         this.clock = clock;
@@ -51,6 +55,7 @@ final class HeartbeatRoute implements Route {
         OfflineNodes.Comeback back;
         try {
             back = offline.heartbeat(heartbeat.nodeId(), now);
+            caches.reported(heartbeat.nodeId(), heartbeat.cache(), now);
         } catch (JedisException e) {
             throw new HttpError(503, "unavailable", "heartbeat not recorded, Redis is unreachable: " + e.getMessage());
         }

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  *                      the memory stays in the tens of MB
  * @param rememberFor   how long a finished subtask is remembered: 10 minutes outlasts the dispatcher's retry delays
  *                      and its in-flight timeout, the two ways the same subtask comes back
+ * @param rememberBytes the encoded results remembered at most, whatever their count: a hundred-URL result is tens
+ *                      of KB, so the count alone would let a busy node's memory grow to gigabytes
  */
 public record AgentSettings(
         String nodeId,
@@ -36,7 +38,8 @@ public record AgentSettings(
         Duration cacheTimeout,
         Duration callbackTimeout,
         int rememberSubtasks,
-        Duration rememberFor) {
+        Duration rememberFor,
+        long rememberBytes) {
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -64,7 +67,8 @@ public record AgentSettings(
                         env.millis("PURGELINE_CALLBACK_TIMEOUT_MS", Duration.ofSeconds(5))),
                 atLeastOne("PURGELINE_AGENT_REMEMBER", env.integer("PURGELINE_AGENT_REMEMBER", 100_000)),
                 positive("PURGELINE_AGENT_REMEMBER_MS",
-                        env.millis("PURGELINE_AGENT_REMEMBER_MS", Duration.ofMinutes(10))));
+                        env.millis("PURGELINE_AGENT_REMEMBER_MS", Duration.ofMinutes(10))),
+                atLeastOne("PURGELINE_AGENT_REMEMBER_BYTES", env.integer("PURGELINE_AGENT_REMEMBER_BYTES", 16 << 20)));
     }
 
     /** An absolute http(s) URL; a trailing slash is dropped so that paths can be appended. */
