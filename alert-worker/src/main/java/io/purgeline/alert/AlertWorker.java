@@ -78,7 +78,7 @@ public final class AlertWorker extends RunningWorker {
             broker.declare(topology);
             Publisher publisher = new Publisher(broker, config.codec());
             Alerts alerts = new Alerts(publisher, topology, NAME);
-            DeadLetters dead = new DeadLetters(publisher, topology, alerts);
+            DeadLetters dead = new DeadLetters(publisher, topology, alerts, metrics);
 
             List<Sink> configured = new ArrayList<>();
             if (sinks.webhookUrl() != null) {

@@ -198,7 +198,15 @@ public final class DeadLetterAdmin {
         if (body.length() > PREVIEW_CHARS) {
             body = body.substring(0, PREVIEW_CHARS) + "…";
         }
-        return new Parked(p.getMessageId(), header(p, Topology.DEAD_SOURCE_HEADER), header(p, Topology.DEAD_REASON_HEADER),
+        String source = header(p, Topology.DEAD_SOURCE_HEADER);
+        String reason = header(p, Topology.DEAD_REASON_HEADER);
+        List<Map<String, ?>> death = p.getXDeathHeader();
+        if (source == null && death != null && !death.isEmpty()) {
+            // Dead-lettered by the broker itself (a quorum queue's delivery limit): it says where from and why.
+            source = String.valueOf(death.get(0).get("queue"));
+            reason = "dead-lettered by the broker: " + death.get(0).get("reason");
+        }
+        return new Parked(p.getMessageId(), source, reason,
                 p.getType(), p.getCorrelationId(), p.getTimestamp() == null ? null : p.getTimestamp().toInstant()
                         .toString(), body);
     }

@@ -3,6 +3,7 @@ package io.purgeline.dispatch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.purgeline.contracts.Assignment;
+import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
 import io.purgeline.runtime.Inbound;
@@ -110,6 +111,25 @@ public final class DispatchHandler implements QueueConsumer.Handler<DispatchMess
         expired.increment(message.assignments().size());
         log.info("task {}: deadline {} passed, {} node(s) recorded expired without sending", message.taskId(),
                 message.deadlineAt(), message.assignments().size());
+    }
+
+    /**
+     * Ends the nodes of a message given up on (parked in {@code dispatch.dead}): they are recorded failed with the
+     * reason, so that the task ends now, with it, instead of at its deadline with none. A message too broken to name
+     * its task and nodes has nothing to end.
+     */
+    void giveUp(DispatchMessage message, String reason) {
+        if (message.taskId() == null || message.assignments() == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<SubtaskOutcome> failed = message.assignments().stream()
+                .filter(a -> a != null && a.subtaskId() != null && a.nodeId() != null)
+                .map(a -> OutcomeSaves.failed(a, null, "the delivery could not be handled (" + reason + ")", now))
+                .toList();
+        if (!failed.isEmpty()) {
+            publisher.publish(OutcomeSaves.save(topology, message.taskId(), failed));
+        }
     }
 
     /** A message that cannot be dispatched as it is will never be: it is poison, parked with the reason. */

@@ -74,7 +74,7 @@ public final class DispatchWorker extends RunningWorker {
             broker.declare(topology);
             Publisher publisher = new Publisher(broker, config.codec());
             Alerts alerts = new Alerts(publisher, topology, NAME);
-            DeadLetters dead = new DeadLetters(publisher, topology, alerts);
+            DeadLetters dead = new DeadLetters(publisher, topology, alerts, metrics);
             OfflineNodes offline = new OfflineNodes(redis, redisKeys, config.codec());
             InflightDeliveries inflight = new InflightDeliveries(redis, redisKeys, config.codec());
             // A node's outbox has one request in flight at a time; a second connection covers a re-send racing it.
@@ -99,7 +99,7 @@ public final class DispatchWorker extends RunningWorker {
                         QueueConsumer.Spec.of(topology.laneQueue(lane), Topology.Area.DISPATCH)
                                 .concurrency(settings.concurrency())
                                 .prefetch(settings.prefetch()),
-                        dead, in -> in.decode(config.codec(), DispatchMessage.class), handler)));
+                        dead, in -> in.decode(config.codec(), DispatchMessage.class), handler, handler::giveUp)));
             }
             ParkedWorkReplayer replayer = new ParkedWorkReplayer(redis, redisKeys, offline, publisher, topology, dead,
                     config.codec(), owner);

@@ -36,12 +36,16 @@ public final class AmqpSubmissions {
             TaskIntake intake, int concurrency) {
         return QueueConsumer.sortingBatch(broker,
                 QueueConsumer.Spec.of(topology.ingestQueue(), Topology.Area.INGEST).concurrency(concurrency),
-                BATCH, FILL, dead, in -> decode(in, codec), submissions -> handle(intake, submissions));
+                BATCH, FILL, dead, in -> decode(in, codec), submissions -> handle(intake, submissions),
+                intake::giveUp);
     }
 
-    /** The submission; when it names no task id, the message id is the task id, so a republished copy is a duplicate. */
+    /**
+     * The submission, decoded strictly (a field the contract does not have is refused, naming it); when it names no
+     * task id, the message id is the task id, so a republished copy is a duplicate.
+     */
     static TaskSubmission decode(Inbound in, Codec codec) {
-        TaskSubmission s = in.decode(codec, TaskSubmission.class);
+        TaskSubmission s = in.decodeStrict(codec, TaskSubmission.class);
         return s.taskId() == null && in.messageId() != null ? s.withTaskId(in.messageId()) : s;
     }
 

@@ -1,27 +1,42 @@
 package io.purgeline.ingest;
 
+import io.purgeline.contracts.TaskType;
 import io.purgeline.service.Env;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * ingest-worker's own settings.
  *
- * @param maxTargets    {@code PURGELINE_MAX_TARGETS}: most URLs, directories or tags per task
+ * @param maxTargets    most URLs, directories or tags per task of each type: {@code PURGELINE_MAX_TARGETS_<TYPE>}
+ *                      (e.g. {@code PURGELINE_MAX_TARGETS_PREFETCH}), by default {@code PURGELINE_MAX_TARGETS}
  * @param dispatchChunk {@code PURGELINE_DISPATCH_CHUNK}: most nodes per dispatch message
  * @param consumers     {@code PURGELINE_INGEST_CONSUMERS}: AMQP submissions handled at once. Each spends most of its
  *                      time waiting for publisher confirms (~7 ms), not on the CPU, so a few beat one even on 2 cores.
  */
-public record IngestSettings(int maxTargets, int dispatchChunk, int consumers) {
+public record IngestSettings(Map<TaskType, Integer> maxTargets, int dispatchChunk, int consumers) {
     public IngestSettings {
-        atLeastOne("PURGELINE_MAX_TARGETS", maxTargets);
+        maxTargets.forEach((type, max) -> atLeastOne(envName(type), max));
+        maxTargets = Map.copyOf(maxTargets);
         atLeastOne("PURGELINE_DISPATCH_CHUNK", dispatchChunk);
         atLeastOne("PURGELINE_INGEST_CONSUMERS", consumers);
     }
 
     public static IngestSettings from(Env env) {
-        return new IngestSettings(
-                env.integer("PURGELINE_MAX_TARGETS", TaskValidator.DEFAULT_MAX_TARGETS),
+        int all = env.integer("PURGELINE_MAX_TARGETS", TaskValidator.DEFAULT_MAX_TARGETS);
+        atLeastOne("PURGELINE_MAX_TARGETS", all);
+        Map<TaskType, Integer> perType = new EnumMap<>(TaskType.class);
+        for (TaskType t : TaskType.values()) {
+            perType.put(t, env.integer(envName(t), all));
+        }
+        return new IngestSettings(perType,
                 env.integer("PURGELINE_DISPATCH_CHUNK", TaskExpander.DEFAULT_CHUNK),
                 env.integer("PURGELINE_INGEST_CONSUMERS", 4));
+    }
+
+    private static String envName(TaskType type) {
+        return "PURGELINE_MAX_TARGETS_" + type.wire().toUpperCase(Locale.ROOT);
     }
 
     private static void atLeastOne(String name, int value) {

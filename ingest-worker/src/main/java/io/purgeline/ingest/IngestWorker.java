@@ -54,7 +54,7 @@ public final class IngestWorker extends RunningWorker {
             Broker broker = lifecycle.own("broker", Broker.connect(config.amqp(), NAME));
             broker.declare(topology);
             Publisher publisher = new Publisher(broker, codec);
-            DeadLetters dead = new DeadLetters(publisher, topology, new Alerts(publisher, topology, NAME));
+            DeadLetters dead = new DeadLetters(publisher, topology, new Alerts(publisher, topology, NAME), metrics);
 
             NodeRegistry nodes = new NodeRegistry(database.jdbi());
             AcceptedMarkers markers = new AcceptedMarkers(redis, RedisKeys.of(config));

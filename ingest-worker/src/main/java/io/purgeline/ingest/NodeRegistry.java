@@ -1,6 +1,7 @@
 package io.purgeline.ingest;
 
 import io.purgeline.contracts.Ids;
+import io.purgeline.contracts.TargetUrl;
 import static io.purgeline.ingest.Identifiers.quote;
 
 import io.purgeline.contracts.Node;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 
 /** The cache nodes purgeline sends work to, kept in the {@code nodes} table. Ingest is that table's only writer. */
@@ -20,10 +20,8 @@ public final class NodeRegistry {
     /** Kept in the registry but given no new work (the expander plans tasks on online and offline nodes only). */
     public static final String DRAINED = "drained";
 
-    /** A DNS name (underscores allowed: container names have them), an IPv4 address, or a bracketed IPv6 address. */
-    private static final Pattern HOST = Pattern.compile(
-            "(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*"
-                    + "|\\[[0-9A-Fa-f:.]{2,45}]");
+    /** Fits {@code nodes.address VARCHAR(255)}. */
+    static final int MAX_ADDRESS = 255;
 
     /**
      * How old the node list that plans a task may be. Reading every node row for every submission cost a query of
@@ -75,21 +73,18 @@ public final class NodeRegistry {
         if (address == null) {
             throw new InvalidInputException("address is required (host:port of the node's agent)");
         }
+        if (address.length() > MAX_ADDRESS) {
+            throw new InvalidInputException("address is " + address.length() + " characters long, at most "
+                    + MAX_ADDRESS + " are allowed");
+        }
+        // The host syntax of target URLs: one syntax for every host purgeline is given.
         int colon = address.lastIndexOf(':');
-        boolean ok = colon > 0 && HOST.matcher(address.substring(0, colon)).matches()
-                && validPort(address.substring(colon + 1));
+        boolean ok = colon > 0 && TargetUrl.HOST.matcher(address.substring(0, colon)).matches()
+                && TargetUrl.port(address.substring(colon + 1)) > 0;
         if (!ok) {
             throw new InvalidInputException("address " + quote(address)
                     + " must be host:port, for example edge-7.example.net:8090 or [2001:db8::7]:8090");
         }
-    }
-
-    private static boolean validPort(String port) {
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
-            return false;
-        }
-        int p = Integer.parseInt(port);
-        return p >= 1 && p <= 65_535;
     }
 
     /** Every registered node, ordered by id, as the table holds them now. */

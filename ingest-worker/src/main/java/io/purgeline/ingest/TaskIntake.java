@@ -26,8 +26,19 @@ public final class TaskIntake {
 
     public record Accepted(String taskId, int total) implements Result {}
 
-    /** @param reason a sentence naming the field or condition that made the task unacceptable */
-    public record Rejected(String reason) implements Result {}
+    /**
+     * @param reason a sentence naming the field or condition that made the task unacceptable
+     * @param code   the API error code: {@link InvalidInputException#INVALID} or {@link InvalidInputException#TOO_LARGE}
+     */
+    public record Rejected(String reason, String code) implements Result {
+        public Rejected(String reason) {
+            this(reason, InvalidInputException.INVALID);
+        }
+
+        public int httpStatus() {
+            return InvalidInputException.TOO_LARGE.equals(code) ? 413 : 400;
+        }
+    }
 
     public record Duplicate(String taskId) implements Result {}
 
@@ -131,6 +142,16 @@ public final class TaskIntake {
             counters.rejected();
             log.info("rejected task {} of {}: {}", submission.taskId(), submission.apiId(), e.getMessage());
         });
-        return new Rejected(e.getMessage());
+        return new Rejected(e.getMessage(), e.code());
+    }
+
+    /**
+     * Ends a submission that could not be handled, for a reason that did not go away, before it is parked: it is
+     * announced rejected with the reason, as an invalid one is, so that its submitter learns it was never accepted.
+     */
+    public void giveUp(TaskSubmission submission, String reason) {
+        events.rejected(submission, reason);
+        counters.rejected();
+        log.warn("gave up on task {} of {}: {}", submission.taskId(), submission.apiId(), reason);
     }
 }

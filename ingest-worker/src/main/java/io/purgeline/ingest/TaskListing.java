@@ -89,7 +89,7 @@ public final class TaskListing {
         List<TaskStatus> page = new ArrayList<>();
         for (TaskStatus t : rows.subList(0, Math.min(rows.size(), f.limit()))) {
             page.add(new TaskStatus(t.taskId(), t.apiId(), t.type(), t.state(), t.total(), t.done(), t.failed(),
-                    t.expired(), t.targets(), t.acceptedAt(), t.deadlineAt(), t.finishedAt(), null));
+                    t.expired(), t.targets(), t.acceptedAt(), t.deadlineAt(), t.finishedAt(), null, null));
         }
         String next = rows.size() > f.limit() ? cursorOf(page.get(page.size() - 1)) : null;
         return new TaskPage(page, next);

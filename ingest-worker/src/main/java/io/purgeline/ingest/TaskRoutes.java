@@ -57,7 +57,7 @@ public final class TaskRoutes {
             return HttpReply.json(202, new TaskAccepted(a.taskId(), "accepted", a.total()));
         }
         if (result instanceof TaskIntake.Rejected r) {
-            return HttpReply.error(400, "invalid", r.reason());
+            return HttpReply.error(r.httpStatus(), r.code(), r.reason());
         }
         String taskId = ((TaskIntake.Duplicate) result).taskId();
         return HttpReply.error(409, "duplicate",
@@ -81,8 +81,51 @@ public final class TaskRoutes {
             throw HttpError.badRequest(Identifiers.quote(taskId)
                     + " is not a valid task id (1 to 64 of A-Z a-z 0-9 . _ : -)");
         }
-        return status.read(taskId)
+        return status.read(taskId, page(call))
                 .map(s -> HttpReply.json(200, s))
                 .orElseThrow(() -> HttpError.notFound("no task '" + taskId + "'"));
+    }
+
+    /** {@code nodes_after}, {@code nodes_limit}, {@code items_offset}, {@code items_limit} (docs/contracts.md). */
+    static TaskStatusReader.Page page(HttpCall call) {
+        int afterTier = 0;
+        String afterNode = "";
+        String after = call.query("nodes_after");
+        if (after != null) {
+            int colon = after.indexOf(':');
+            int tier = colon < 1 ? -1 : number(after.substring(0, colon));
+            afterNode = colon < 0 ? "" : after.substring(colon + 1);
+            if (tier < 0 || tier > TaskValidator.MAX_TIER || !Ids.isNodeId(afterNode)) {
+                throw HttpError.badRequest("nodes_after " + Identifiers.quote(after)
+                        + " is not a cursor; pass back the next_nodes_after of the previous page");
+            }
+            afterTier = tier;
+        }
+        return new TaskStatusReader.Page(afterTier, afterNode,
+                bounded(call, "nodes_limit", TaskStatusReader.Page.DEFAULT_NODES, 1, TaskStatusReader.Page.MAX_NODES),
+                bounded(call, "items_offset", 0, 0, Integer.MAX_VALUE - TaskStatusReader.Page.MAX_ITEMS),
+                bounded(call, "items_limit", TaskStatusReader.Page.DEFAULT_ITEMS, 0, TaskStatusReader.Page.MAX_ITEMS));
+    }
+
+    private static int bounded(HttpCall call, String name, int def, int min, int max) {
+        String text = call.query(name);
+        if (text == null) {
+            return def;
+        }
+        int n = number(text);
+        if (n < min || n > max) {
+            throw HttpError.badRequest(name + " must be a whole number from " + min + " to " + max + ", got "
+                    + Identifiers.quote(text));
+        }
+        return n;
+    }
+
+    /** The number, or -1 when the text is not a non-negative int. */
+    private static int number(String text) {
+        if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        long n = Long.parseLong(text);
+        return n > Integer.MAX_VALUE ? -1 : (int) n;
     }
 }

@@ -35,7 +35,7 @@ final class TaskRowMappers {
             return new TaskStatus(rs.getString("task_id"), rs.getString("api_id"), rs.getString("type"),
                     rs.getString("state"), rs.getInt("total"), rs.getInt("done"), rs.getInt("failed"),
                     rs.getInt("expired"), Arrays.asList(JSON.fromJson(rs.getString("targets"), String[].class)),
-                    utc(rs, "accepted_at"), utc(rs, "deadline_at"), utc(rs, "finished_at"), List.of());
+                    utc(rs, "accepted_at"), utc(rs, "deadline_at"), utc(rs, "finished_at"), List.of(), null);
         }
     }
 
@@ -46,7 +46,8 @@ final class TaskRowMappers {
             return new NodeStatus(rs.getString("node_id"), rs.getString("subtask_id"), rs.getInt("tier"),
                     rs.getString("state"), rs.getInt("attempts"), rs.getObject("http_code", Integer.class),
                     rs.getString("last_error"), utc(rs, "started_at"), utc(rs, "finished_at"),
-                    items == null ? List.of() : Arrays.asList(JSON.fromJson(items, ItemResult[].class)));
+                    items == null ? List.of() : Arrays.asList(JSON.fromJson(items, ItemResult[].class)),
+                    rs.getInt("items_total"));
         }
     }
 }

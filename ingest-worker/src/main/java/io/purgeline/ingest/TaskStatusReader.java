@@ -27,24 +27,56 @@ public final class TaskStatusReader {
         this.markers = markers;
     }
 
+    /**
+     * Which part of a task's nodes to read: the nodes after a cursor, in (tier, node id) order, and of each a page of
+     * its per-target results. A task may have thousands of nodes with thousands of results each; one read never
+     * loads more than {@link #MAX_NODES} nodes and {@link #MAX_ITEMS} results of each.
+     *
+     * @param afterTier  with {@code afterNode}, the last node of the previous page; tier 0 and "" for the first
+     */
+    public record Page(int afterTier, String afterNode, int nodes, int itemsOffset, int items) {
+        public static final int DEFAULT_NODES = 100;
+        public static final int MAX_NODES = 1000;
+        public static final int DEFAULT_ITEMS = 100;
+        public static final int MAX_ITEMS = 1000;
+        public static final Page FIRST = new Page(0, "", DEFAULT_NODES, 0, DEFAULT_ITEMS);
+
+        /** The cursor a client passes back as {@code nodes_after}: {@code <tier>:<node_id>}. */
+        static String cursor(TaskStatus.NodeStatus last) {
+            return last.tier() + ":" + last.nodeId();
+        }
+
+        /** JSON path of this page's items within a node's stored array. */
+        String itemsPath() {
+            // An index past any array selects nothing: MariaDB has no empty range.
+            return items == 0 ? "$[" + Integer.MAX_VALUE + "]"
+                    : "$[" + itemsOffset + " to " + ((long) itemsOffset + items - 1) + "]";
+        }
+    }
+
     /** Empty when the task is unknown (never accepted, or so old that its marker expired and it has no row). */
-    public Optional<TaskStatus> read(String taskId) {
+    public Optional<TaskStatus> read(String taskId, Page page) {
         Optional<TaskStatus> base = jdbi.withExtension(TaskRows.class, rows -> rows.task(taskId)
-                .map(t -> withNodes(t, rows.subtasks(taskId))));
+                .map(t -> withNodes(t, rows.subtasks(taskId, page.afterTier(), page.afterNode(), page.nodes() + 1,
+                        page.itemsPath()), page.nodes())));
         if (base.isEmpty()) {
             OptionalInt total = markers.total(taskId);
             if (total.isEmpty()) {
                 return Optional.empty();
             }
             base = Optional.of(new TaskStatus(taskId, null, null, "accepted", total.getAsInt(), 0, 0, 0, null, null,
-                    null, null, List.of()));
+                    null, null, List.of(), null));
         }
         return Optional.of(overlay(base.get(), redis.hgetAll(keys.task(taskId))));
     }
 
-    private static TaskStatus withNodes(TaskStatus t, List<TaskStatus.NodeStatus> nodes) {
+    /** {@code nodes} holds one more than the page when there are more: then the page ends with a cursor. */
+    private static TaskStatus withNodes(TaskStatus t, List<TaskStatus.NodeStatus> nodes, int pageSize) {
+        boolean more = nodes.size() > pageSize;
+        List<TaskStatus.NodeStatus> page = more ? nodes.subList(0, pageSize) : nodes;
         return new TaskStatus(t.taskId(), t.apiId(), t.type(), t.state(), t.total(), t.done(), t.failed(),
-                t.expired(), t.targets(), t.acceptedAt(), t.deadlineAt(), t.finishedAt(), nodes);
+                t.expired(), t.targets(), t.acceptedAt(), t.deadlineAt(), t.finishedAt(), List.copyOf(page),
+                more ? Page.cursor(page.get(page.size() - 1)) : null);
     }
 
     /** Fields of the live hash replace the stored ones; fields it lacks keep their stored values. */
@@ -55,7 +87,7 @@ public final class TaskStatusReader {
         return new TaskStatus(t.taskId(), t.apiId(), t.type(), live.getOrDefault("state", t.state()),
                 count(live, "total", t.total()), count(live, "done", t.done()), count(live, "failed", t.failed()),
                 count(live, "expired", t.expired()), t.targets(), t.acceptedAt(), t.deadlineAt(), t.finishedAt(),
-                t.nodes());
+                t.nodes(), t.nextNodesAfter());
     }
 
     private static int count(Map<String, String> live, String field, int stored) {

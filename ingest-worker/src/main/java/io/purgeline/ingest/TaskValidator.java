@@ -3,14 +3,16 @@ package io.purgeline.ingest;
 import io.purgeline.contracts.Ids;
 import static io.purgeline.ingest.Identifiers.quote;
 
+import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.Scope;
+import io.purgeline.contracts.TargetUrl;
 import io.purgeline.contracts.TaskOptions;
 import io.purgeline.contracts.TaskSubmission;
 import io.purgeline.contracts.TaskType;
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +32,26 @@ public final class TaskValidator {
     public static final int DEFAULT_MAX_TARGETS = 10_000;
     /** Middle of 0–9, so that an unprioritised task is neither starved nor favoured. */
     public static final int DEFAULT_PRIORITY = 5;
-    static final int MAX_URL_LENGTH = 2048;
+    static final int MAX_URL_LENGTH = TargetUrl.MAX_LENGTH;
+    /**
+     * Most bytes of a task's targets as JSON. They are stored in {@code tasks.targets} (MEDIUMTEXT, 16 MiB) and
+     * carried by the task's creation and by every dispatch message of it, which a broker limits (RabbitMQ 4: 16 MiB
+     * a message by default); 4 MiB leaves room for the rest of a message, and for the per-target results a node
+     * reports ({@code subtasks.items}, also MEDIUMTEXT).
+     */
+    static final int MAX_TARGETS_BYTES = 4 << 20;
+    /** Most bytes of {@code options} as JSON: {@code tasks.options} is a TEXT column, 65,535 bytes. */
+    static final int MAX_OPTIONS_BYTES = 16 << 10;
+    /** Headers per task, the length of a header's name and of its value: what caches accept on every request. */
+    static final int MAX_HEADERS = 32;
+    static final int MAX_HEADER_NAME = 64;
+    static final int MAX_HEADER_VALUE = 1024;
+    /** Distinct regions and nodes a scope may name. */
+    static final int MAX_SCOPE_REGIONS = 100;
+    static final int MAX_SCOPE_NODES = 10_000;
+    /** An HTTP header name: an RFC 9110 token. */
+    private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile(
+            "[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     static final int MAX_TAG_LENGTH = 128;
     static final int MAX_DEADLINE_S = 86_400;
     static final int MAX_TIER = 9;
@@ -45,17 +66,28 @@ public final class TaskValidator {
             TaskType.REFRESH_DIR, 1800,
             TaskType.PREFETCH, 3600);
 
+    private static final Codec JSON = new Codec(-1);
+
     private static final String TYPES = Arrays.stream(TaskType.values()).map(TaskType::wire)
             .collect(Collectors.joining(", "));
 
-    private final int maxTargets;
+    private final Map<TaskType, Integer> maxTargets;
 
     /** @param maxTargets most URLs, directories or tags one task may carry (after duplicates are dropped) */
     public TaskValidator(int maxTargets) {
-        if (maxTargets < 1) {
-            throw new IllegalArgumentException("maxTargets must be at least 1, got " + maxTargets);
+        this(Arrays.stream(TaskType.values()).collect(Collectors.toMap(t -> t, t -> maxTargets)));
+    }
+
+    /** @param maxTargets per type, most URLs, directories or tags one task may carry (after duplicates are dropped) */
+    public TaskValidator(Map<TaskType, Integer> maxTargets) {
+        for (TaskType t : TaskType.values()) {
+            Integer max = maxTargets.get(t);
+            if (max == null || max < 1) {
+                throw new IllegalArgumentException("the most targets of a " + t.wire() + " task must be at least 1, got "
+                        + max);
+            }
         }
-        this.maxTargets = maxTargets;
+        this.maxTargets = Map.copyOf(maxTargets);
     }
 
     /** @return the normalised task; a missing task id is replaced by a fresh UUID */
@@ -68,7 +100,7 @@ public final class TaskValidator {
         int priority = checkPriority(s.priority());
         int deadlineS = checkDeadline(s.deadlineS(), type);
         Scope scope = checkScope(s.scope());
-        TaskOptions options = s.options() == null ? TaskOptions.NONE : s.options();
+        TaskOptions options = s.options() == null ? TaskOptions.NONE : checkOptions(s.options());
         return new ValidTask(taskId, apiId, type, targets, scope, priority, deadlineS, options);
     }
 
@@ -130,52 +162,30 @@ public final class TaskValidator {
             }
             unique.add(value);
         }
-        if (unique.size() > maxTargets) {
-            throw invalid(field + " has " + unique.size() + " distinct entries, at most " + maxTargets
+        int max = maxTargets.get(type);
+        if (unique.size() > max) {
+            throw tooLarge(field + " has " + unique.size() + " distinct entries, at most " + max
+                    + " are allowed per " + type.wire() + " task; split the task");
+        }
+        List<String> targets = new ArrayList<>(unique);
+        int bytes = JSON.toJson(targets).getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_TARGETS_BYTES) {
+            throw tooLarge(field + " take " + bytes + " bytes as JSON, at most " + MAX_TARGETS_BYTES
                     + " are allowed per task; split the task");
         }
-        return new ArrayList<>(unique);
+        return targets;
     }
 
     private static void checkUrl(String at, String value) {
         if (value.length() > MAX_URL_LENGTH) {
-            throw invalid(at + " is " + value.length() + " characters long, at most " + MAX_URL_LENGTH
+            throw tooLarge(at + " is " + value.length() + " characters long, at most " + MAX_URL_LENGTH
                     + " are allowed");
         }
-        URI uri;
         try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw invalid(at + ": " + quote(value) + " is not a valid URL: " + e.getReason() + " at index "
-                    + e.getIndex());
+            TargetUrl.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(at + ": " + e.getMessage());
         }
-        String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-            throw invalid(at + ": " + quote(value) + " is not an http(s) URL");
-        }
-        if (host(uri).isEmpty()) {
-            throw invalid(at + ": " + quote(value) + " has no host");
-        }
-        if (uri.getRawFragment() != null) {
-            throw invalid(at + ": " + quote(value) + " has a fragment (#...), which never reaches a cache; remove it");
-        }
-    }
-
-    /**
-     * The host of an http(s) URI. {@link URI#getHost()} is null for names with an underscore (legal in DNS and used
-     * by CDN customers), so fall back to the authority without user info and port.
-     */
-    private static String host(URI uri) {
-        if (uri.getHost() != null) {
-            return uri.getHost();
-        }
-        String authority = uri.getRawAuthority();
-        if (authority == null) {
-            return "";
-        }
-        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
-        int colon = hostPort.lastIndexOf(':');
-        return colon < 0 ? hostPort : hostPort.substring(0, colon);
     }
 
     private static void checkDir(String at, String value) {
@@ -215,10 +225,47 @@ public final class TaskValidator {
         return deadlineS;
     }
 
+    private static TaskOptions checkOptions(TaskOptions options) {
+        Map<String, String> headers = options.headers();
+        if (headers != null) {
+            if (headers.size() > MAX_HEADERS) {
+                throw tooLarge("options.headers has " + headers.size() + " headers, at most " + MAX_HEADERS
+                        + " are allowed");
+            }
+            for (Map.Entry<String, String> h : headers.entrySet()) {
+                String name = h.getKey();
+                String at = "options.headers[" + quote(name) + "]";
+                if (name.length() > MAX_HEADER_NAME || !HEADER_NAME.matcher(name).matches()) {
+                    throw invalid(at + ": a header name is 1 to " + MAX_HEADER_NAME
+                            + " letters, digits or !#$%&'*+.^_`|~-");
+                }
+                String value = h.getValue();
+                if (value == null) {
+                    throw invalid(at + " is null");
+                }
+                if (value.length() > MAX_HEADER_VALUE) {
+                    throw tooLarge(at + " is " + value.length() + " characters long, at most " + MAX_HEADER_VALUE
+                            + " are allowed");
+                }
+                // CR or LF would let a value start a header or a request of its own on the way to the cache.
+                if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
+                    throw invalid(at + " contains a control character");
+                }
+            }
+        }
+        int bytes = JSON.toJson(options).getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_OPTIONS_BYTES) {
+            throw tooLarge("options take " + bytes + " bytes as JSON, at most " + MAX_OPTIONS_BYTES + " are allowed");
+        }
+        return options;
+    }
+
     private static Scope checkScope(Scope scope) {
         if (scope == null) {
             return Scope.ALL;
         }
+        checkCount("scope.regions", scope.regions(), MAX_SCOPE_REGIONS);
+        checkCount("scope.nodes", scope.nodes(), MAX_SCOPE_NODES);
         List<String> regions = checkEach("scope.regions", scope.regions(),
                 r -> Identifiers.REGION.matcher(r).matches(),
                 r -> quote(r) + " is not a valid region (1 to 64 of A-Z a-z 0-9 . _ -)");
@@ -248,7 +295,17 @@ public final class TaskValidator {
         return List.copyOf(new LinkedHashSet<>(values));
     }
 
+    private static void checkCount(String field, List<?> values, int max) {
+        if (values != null && values.size() > max && new HashSet<>(values).size() > max) {
+            throw tooLarge(field + " names more than " + max + " distinct entries");
+        }
+    }
+
     private static InvalidInputException invalid(String message) {
         return new InvalidInputException(message);
+    }
+
+    private static InvalidInputException tooLarge(String message) {
+        return new InvalidInputException(InvalidInputException.TOO_LARGE, message);
     }
 }

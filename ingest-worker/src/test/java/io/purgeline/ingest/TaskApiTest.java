@@ -192,9 +192,9 @@ class TaskApiTest {
         assertThat(s.nodes()).containsExactly(
                 new NodeStatus("parent-1", "http-rows@parent-1", 1, "done", 1, 200, null,
                         Instant.parse("2026-03-01T12:00:01Z"), Instant.parse("2026-03-01T12:00:02Z"),
-                        List.of(new ItemResult("https://a.example/x", 200, 512, 3, null))),
+                        List.of(new ItemResult("https://a.example/x", 200, 512, 3, null)), 1),
                 new NodeStatus("edge-1", "http-rows@edge-1", 2, "failed", 3, null, "connection refused",
-                        Instant.parse("2026-03-01T12:00:03Z"), Instant.parse("2026-03-01T12:00:07Z"), List.of()));
+                        Instant.parse("2026-03-01T12:00:03Z"), Instant.parse("2026-03-01T12:00:07Z"), List.of(), 0));
     }
 
     @Test
@@ -257,6 +257,34 @@ class TaskApiTest {
                                    failed, expired, accepted_at, deadline_at, finished_at)
                 VALUES (?, ?, 'refresh', '["https://a.example/x"]', '{}', 5, 'fast', ?, 1, 1, 0, 0, ?, ?, ?)""",
                 taskId, apiId, state, acceptedAt, acceptedAt, acceptedAt));
+    }
+
+    @Test
+    void theStatusIsReadInPagesOfNodesAndOfEachNodesItems() throws Exception {
+        insertTaskWithTwoNodes("http-paged");
+
+        TaskStatus first = body(http.get("/v1/tasks/http-paged?nodes_limit=1&items_limit=0"), TaskStatus.class);
+        assertThat(first.nodes()).extracting(NodeStatus::nodeId).containsExactly("parent-1");
+        assertThat(first.nodes().get(0).items()).isEmpty();
+        assertThat(first.nodes().get(0).itemsTotal()).isEqualTo(1);
+        assertThat(first.nextNodesAfter()).isEqualTo("1:parent-1");
+
+        TaskStatus second = body(http.get("/v1/tasks/http-paged?nodes_limit=1&nodes_after=1:parent-1"),
+                TaskStatus.class);
+        assertThat(second.nodes()).extracting(NodeStatus::nodeId).containsExactly("edge-1");
+        assertThat(second.nextNodesAfter()).isNull();
+        assertThat(second.total()).isEqualTo(2);
+
+        TaskStatus pastItems = body(http.get("/v1/tasks/http-paged?items_offset=1"), TaskStatus.class);
+        assertThat(pastItems.nodes().get(0).items()).isEmpty();
+        assertThat(pastItems.nodes().get(0).itemsTotal()).isEqualTo(1);
+
+        for (String bad : List.of("nodes_limit=0", "nodes_limit=1001", "items_limit=-1", "nodes_after=edge-1",
+                "nodes_after=x:edge-1", "items_offset=abc")) {
+            HttpResponse<String> r = http.get("/v1/tasks/http-paged?" + bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(body(r, ErrorBody.class).error()).isEqualTo("invalid");
+        }
     }
 
     private static void insertTaskWithTwoNodes(String taskId) {

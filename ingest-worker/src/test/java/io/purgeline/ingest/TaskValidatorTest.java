@@ -88,7 +88,20 @@ class TaskValidatorTest {
         assertThatThrownBy(() -> small.validate(Submissions.refresh("http://a.example/1", "http://a.example/2",
                 "http://a.example/3", "http://a.example/4").build()))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessage("urls has 4 distinct entries, at most 3 are allowed per task; split the task");
+                .hasMessage("urls has 4 distinct entries, at most 3 are allowed per refresh task; split the task");
+    }
+
+    @Test
+    void eachTypeHasItsOwnTargetLimit() {
+        TaskValidator perType = new TaskValidator(java.util.Map.of(TaskType.REFRESH, 3, TaskType.PREFETCH, 1,
+                TaskType.REFRESH_DIR, 3, TaskType.REFRESH_TAG, 3));
+        String[] two = {"http://a.example/1", "http://a.example/2"};
+
+        assertThat(perType.validate(Submissions.refresh(two).build()).targets()).hasSize(2);
+        assertThatThrownBy(() -> perType.validate(Submissions.refresh(two).type("prefetch").build()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("urls has 2 distinct entries, at most 1 are allowed per prefetch task; split the task")
+                .satisfies(e -> assertThat(((InvalidInputException) e).httpStatus()).isEqualTo(413));
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.purgeline.saver;
 
 import io.micrometer.core.instrument.Counter;
+import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
+import io.purgeline.contracts.SubtaskState;
 import io.purgeline.contracts.TaskCreated;
 import io.purgeline.contracts.TaskExpiry;
 import io.purgeline.runtime.Lease;
@@ -57,6 +59,33 @@ final class SaveHandler implements QueueConsumer.BatchHandler<Save> {
             }
             handle(saves);
         };
+    }
+
+    /**
+     * Ends what waits on a save that could not be stored, before it is parked in {@code saves.dead}: a creation is
+     * recorded without its targets and options (what MariaDB refused, in practice) and with every node failed for
+     * the reason, so the task ends {@code failed} with exact counts and its event names the reason; outcomes are
+     * recorded as failures for the same reason. Results that arrived for the task keep their end (the first wins).
+     * An expiry needs nothing: the task ends at its deadline all the same.
+     */
+    void giveUp(Save save, String reason) {
+        if (save instanceof Save.Created c) {
+            TaskCreated t = c.task();
+            String why = "the task could not be stored (" + reason + ")";
+            TaskCreated bare = new TaskCreated(t.taskId(), t.apiId(), t.type(), List.of(), null, t.priority(),
+                    t.lane(), t.acceptedAt(), t.deadlineAt(), t.subtasks());
+            List<SubtaskOutcome> failed = t.subtasks().stream().map(s -> new SubtaskOutcome(s.subtaskId(),
+                    s.nodeId(), SubtaskState.FAILED, 0, null, why, null, null, null)).toList();
+            finisher.finish(store.apply(List.of(bare),
+                    failed.isEmpty() ? List.of() : List.of(new SubtaskOutcomes(t.taskId(), failed)), List.of()));
+        } else if (save instanceof Save.Outcomes o) {
+            String why = "the result could not be stored (" + reason + ")";
+            List<SubtaskOutcome> failed = o.outcomes().outcomes().stream().map(s -> new SubtaskOutcome(
+                    s.subtaskId(), s.nodeId(), SubtaskState.FAILED, s.attempts(), s.httpCode(), why, null,
+                    s.startedAt(), s.finishedAt())).toList();
+            finisher.finish(store.apply(List.of(), List.of(new SubtaskOutcomes(o.outcomes().taskId(), failed)),
+                    List.of()));
+        }
     }
 
     private void apply(List<Save> run) {

@@ -92,7 +92,7 @@ public final class SaverWorker extends RunningWorker {
             Broker broker = lifecycle.own("broker", Broker.connect(config.amqp(), NAME));
             broker.declare(topology);
             Publisher publisher = new Publisher(broker, config.codec());
-            DeadLetters dead = new DeadLetters(publisher, topology, new Alerts(publisher, topology, NAME));
+            DeadLetters dead = new DeadLetters(publisher, topology, new Alerts(publisher, topology, NAME), metrics);
             Counter applied = metrics.counter("purgeline_saves_applied_total");
             Counter events = metrics.counter("purgeline_task_events_total");
             Counter expired = metrics.counter("purgeline_tasks_expired_total");
@@ -115,7 +115,7 @@ public final class SaverWorker extends RunningWorker {
                                 decoder, saves -> batchTime.recordCallable(() -> {
                                     fenced.handle(saves);
                                     return null;
-                                }));
+                                }), handler::giveUp);
                     }));
             Singleton sweeper = lifecycle.own("deadline sweeper", Singleton.start(redis, keys, "deadline-sweeper", id,
                     sweep, new DeadlineSweeper(store, publisher, topology, Clock.systemUTC(), sweep, expiries)));

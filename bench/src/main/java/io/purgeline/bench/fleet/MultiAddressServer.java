@@ -1,5 +1,6 @@
 package io.purgeline.bench.fleet;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.purgeline.service.RoutingHandler;
 import io.purgeline.service.Routes;
 import java.io.IOException;
@@ -79,7 +80,8 @@ final class MultiAddressServer implements AutoCloseable {
         server.addConnector(connector);
         Map<SocketAddress, Routes> routes = new ConcurrentHashMap<>();
         server.setHandler(new RoutingHandler(
-                request -> routes.get(request.getConnectionMetaData().getLocalSocketAddress()), maxBodyBytes));
+                request -> routes.get(request.getConnectionMetaData().getLocalSocketAddress()), maxBodyBytes,
+                new SimpleMeterRegistry()));
         server.setStopTimeout(5_000);
         Selector selector = Selector.open();
         MultiAddressServer multi = new MultiAddressServer(server, connector, selector, routes);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.xerial.snappy.Snappy;
+import org.xerial.snappy.SnappyError;
 
 /**
  * The one codec for every message and API body: JSON with snake_case names and RFC 3339 instants, compressed with
@@ -27,17 +28,45 @@ public final class Codec {
      */
     public static final int DEFAULT_COMPRESS_ABOVE = 1024;
 
-    private static final Gson GSON = new GsonBuilder()
-            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
-            .registerTypeAdapter(Instant.class, new InstantAdapter().nullSafe())
-            .disableHtmlEscaping()
+    /**
+     * Most bytes a body may hold once decompressed, checked against the length a snappy block declares before it is
+     * inflated: an 8 MiB body could otherwise become ~170 MB on the heap. Twice the largest request body, and far
+     * above the largest message purgeline makes itself (a task's targets are bounded to 4 MiB of JSON at intake).
+     */
+    public static final int DEFAULT_MAX_INFLATED = 16 << 20;
+    /**
+     * The bound on messages between purgeline's own workers, which only purgeline publishes: far above any it makes
+     * (a save may group the results of many nodes), still a bound (RabbitMQ refuses messages over 512 MiB).
+     */
+    static final int INTERNAL_MAX_INFLATED = 256 << 20;
+
+    private static final Gson GSON = builder().create();
+    private static final Gson STRICT = builder()
+            .registerTypeAdapterFactory(new StrictRecords(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES))
             .create();
 
     private final int compressAbove;
+    private final int maxInflated;
 
     /** @param compressAbove bodies longer than this many bytes are snappy-compressed; negative never compresses */
     public Codec(int compressAbove) {
+        this(compressAbove, DEFAULT_MAX_INFLATED);
+    }
+
+    /**
+     * @param maxInflated most bytes a body from outside may decode to ({@link #decodeStrict}); a larger one is a
+     *                    {@link CodecException#TOO_LARGE}
+     */
+    public Codec(int compressAbove, int maxInflated) {
         this.compressAbove = compressAbove;
+        this.maxInflated = maxInflated;
+    }
+
+    private static GsonBuilder builder() {
+        return new GsonBuilder()
+                .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+                .registerTypeAdapter(Instant.class, new InstantAdapter().nullSafe())
+                .disableHtmlEscaping();
     }
 
     public static Codec standard() {
@@ -56,9 +85,21 @@ public final class Codec {
         }
     }
 
-    /** Decodes a body; {@code contentEncoding} is null, empty, "identity" or "snappy". */
+    /**
+     * Decodes a message between purgeline's own workers; {@code contentEncoding} is null, empty, "identity" or
+     * "snappy". Lenient (unknown fields are ignored) and bounded by {@link #INTERNAL_MAX_INFLATED}.
+     */
     public <T> T decode(byte[] body, String contentEncoding, Class<T> type) {
-        return fromJson(inflate(body, contentEncoding), type);
+        return fromJson(inflate(body, contentEncoding, Math.max(maxInflated, INTERNAL_MAX_INFLATED)), type);
+    }
+
+    /**
+     * Decodes a body from outside purgeline (API requests, submissions, the agent protocol): a field the record does
+     * not have is refused ({@link CodecException#UNKNOWN_FIELD}, naming it), at any depth, and the body may decode to
+     * at most {@code maxInflated} bytes.
+     */
+    public <T> T decodeStrict(byte[] body, String contentEncoding, Class<T> type) {
+        return parse(STRICT, inflate(body, contentEncoding, maxInflated), type);
     }
 
     public String toJson(Object value) {
@@ -66,10 +107,24 @@ public final class Codec {
     }
 
     public <T> T fromJson(String json, Class<T> type) {
+        return parse(GSON, json, type);
+    }
+
+    private static <T> T parse(Gson gson, String json, Class<T> type) {
         T value;
         try {
-            value = GSON.fromJson(json, type);
-        } catch (JsonParseException | IllegalArgumentException | IllegalStateException | NullPointerException e) {
+            value = gson.fromJson(json, type);
+        } catch (StrictRecords.UnknownFieldException e) {
+            throw new CodecException(CodecException.UNKNOWN_FIELD, e.getMessage(), e);
+        } catch (JsonParseException e) {
+            Throwable root = root(e);
+            if (root instanceof StrictRecords.UnknownFieldException) {
+                throw new CodecException(CodecException.UNKNOWN_FIELD, root.getMessage(), e);
+            }
+            throw new CodecException("body is not a valid " + type.getSimpleName() + ": " + rootMessage(e), e);
+        } catch (RuntimeException e) {
+            // Whatever else Gson's reflection trips over in hostile input (a wrong type deep inside, a null where a
+            // record wants a primitive) is the same answer: these bytes are not this body.
             throw new CodecException("body is not a valid " + type.getSimpleName() + ": " + rootMessage(e), e);
         }
         if (value == null) {
@@ -78,29 +133,54 @@ public final class Codec {
         return value;
     }
 
-    /** The JSON text of a body, decompressed if needed. */
+    /** The JSON text of a body, decompressed if needed, of at most {@link #DEFAULT_MAX_INFLATED} bytes. */
     public static String inflate(byte[] body, String contentEncoding) {
+        return inflate(body, contentEncoding, DEFAULT_MAX_INFLATED);
+    }
+
+    /**
+     * The JSON text of a body, decompressed if needed. A snappy block declares its uncompressed length in its first
+     * bytes; that length is checked against {@code maxInflated} before anything is allocated for it.
+     */
+    public static String inflate(byte[] body, String contentEncoding, int maxInflated) {
         if (contentEncoding == null || contentEncoding.isEmpty() || contentEncoding.equalsIgnoreCase("identity")) {
+            requireAtMost(body.length, maxInflated, "body");
             return new String(body, StandardCharsets.UTF_8);
         }
         if (!contentEncoding.equalsIgnoreCase(SNAPPY)) {
             throw new CodecException("unsupported content encoding '" + contentEncoding + "' (use snappy or none)", null);
         }
         try {
+            requireAtMost(Snappy.uncompressedLength(body), maxInflated, "snappy body would inflate to");
             if (!Snappy.isValidCompressedBuffer(body)) {
                 throw new CodecException("body is marked snappy but is not a valid snappy block", null);
             }
             return new String(Snappy.uncompress(body), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new CodecException("body is marked snappy but does not decompress: " + e.getMessage(), e);
+        } catch (CodecException e) {
+            throw e;
+        } catch (IOException | RuntimeException | SnappyError e) {
+            throw new CodecException("body is marked snappy but does not decompress: " + rootMessage(e), e);
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    private static void requireAtMost(long length, int max, String what) {
+        // A negative length is a varint snappy-java read as an int overflow: far too large either way.
+        if (length < 0 || length > max) {
+            throw new CodecException(CodecException.TOO_LARGE, what + " " + (length < 0 ? "over 2 GiB" : length
+                    + " bytes") + ", more than the limit of " + max + " bytes", null);
+        }
+    }
+
+    private static Throwable root(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null) {
+        while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
+        return t;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = root(e);
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 

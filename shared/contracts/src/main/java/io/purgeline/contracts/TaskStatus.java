@@ -3,7 +3,11 @@ package io.purgeline.contracts;
 import java.time.Instant;
 import java.util.List;
 
-/** Body of {@code GET /v1/tasks/{task_id}}: the task and every target node's state within it. */
+/**
+ * Body of {@code GET /v1/tasks/{task_id}}: the task and one page of its target nodes' states (docs/contracts.md).
+ *
+ * @param nextNodesAfter the {@code nodes_after} that reads the next page of nodes; absent on the last page
+ */
 public record TaskStatus(
         String taskId,
         String apiId,
@@ -17,9 +21,14 @@ public record TaskStatus(
         Instant acceptedAt,
         Instant deadlineAt,
         Instant finishedAt,
-        List<NodeStatus> nodes) {
+        List<NodeStatus> nodes,
+        String nextNodesAfter) {
 
-    /** One node's part of a task. */
+    /**
+     * One node's part of a task, with one page of its per-target results.
+     *
+     * @param itemsTotal how many per-target results the node reported; {@code items} holds the requested page of them
+     */
     public record NodeStatus(
             String nodeId,
             String subtaskId,
@@ -30,5 +39,6 @@ public record TaskStatus(
             String lastError,
             Instant startedAt,
             Instant finishedAt,
-            List<ItemResult> items) {}
+            List<ItemResult> items,
+            int itemsTotal) {}
 }

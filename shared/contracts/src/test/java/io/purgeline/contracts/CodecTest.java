@@ -52,6 +52,48 @@ class CodecTest {
     }
 
     @Test
+    void strictDecodingRefusesAnUnknownFieldAtAnyDepthAndNamesIt() {
+        byte[] typo = "{\"api_id\":\"a\",\"type\":\"refresh\",\"scpoe\":{\"nodes\":[\"e1\"]}}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> codec.decodeStrict(typo, null, TaskSubmission.class))
+                .isInstanceOf(CodecException.class)
+                .hasMessageContaining("unknown field 'scpoe'")
+                .satisfies(e -> assertThat(((CodecException) e).code()).isEqualTo(CodecException.UNKNOWN_FIELD));
+        byte[] nested = "{\"api_id\":\"a\",\"scope\":{\"node\":[\"e1\"]}}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> codec.decodeStrict(nested, null, TaskSubmission.class))
+                .isInstanceOf(CodecException.class).hasMessageContaining("unknown field 'node' in $.scope");
+        assertThat(codec.decode(typo, null, TaskSubmission.class).apiId())
+                .as("messages between purgeline's own workers stay lenient").isEqualTo("a");
+        assertThat(codec.decodeStrict("{\"node_id\":\"e1\",\"queued\":2}".getBytes(StandardCharsets.UTF_8), null,
+                Heartbeat.class)).isEqualTo(new Heartbeat("e1", null, null, 2, 0));
+    }
+
+    @Test
+    void aSnappyBodyDeclaringMoreThanTheLimitIsRefusedBeforeItIsInflated() throws Exception {
+        Codec small = new Codec(-1, 1024);
+        byte[] bomb = org.xerial.snappy.Snappy.compress(new byte[4096]);
+        assertThat(bomb.length).isLessThan(1024);
+        assertThatThrownBy(() -> small.decodeStrict(bomb, Codec.SNAPPY, TaskSubmission.class))
+                .isInstanceOf(CodecException.class)
+                .hasMessageContaining("would inflate to 4096 bytes, more than the limit of 1024 bytes")
+                .satisfies(e -> assertThat(((CodecException) e).code()).isEqualTo(CodecException.TOO_LARGE));
+        // 32 MiB of zeros compress to about 1.5 MiB, under the request body limit: refused by its header alone.
+        byte[] big = org.xerial.snappy.Snappy.compress(new byte[32 << 20]);
+        assertThat(big.length).isLessThan(2 << 20);
+        assertThatThrownBy(() -> codec.decodeStrict(big, Codec.SNAPPY, TaskSubmission.class))
+                .isInstanceOf(CodecException.class)
+                .hasMessageContaining("would inflate to 33554432 bytes")
+                .satisfies(e -> assertThat(((CodecException) e).code()).isEqualTo(CodecException.TOO_LARGE));
+        assertThatThrownBy(() -> small.decodeStrict(new byte[2048], null, TaskSubmission.class))
+                .isInstanceOf(CodecException.class).hasMessageContaining("more than the limit");
+        byte[] largeSave = org.xerial.snappy.Snappy.compress(("{\"urls\":[\"" + "a".repeat(20 << 20) + "\"]}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(codec.decode(largeSave, Codec.SNAPPY, TaskSubmission.class).urls().get(0))
+                .as("between purgeline's own workers the bound is higher (a save may group many results)")
+                .hasSize(20 << 20);
+    }
+
+    @Test
     void anItemResultFromAnAgentThatDoesNotVerifyDecodesWithoutVerification() {
         ItemResult old = codec.fromJson("{\"target\":\"https://a.example/x\",\"http_code\":200,\"bytes\":0,"
                 + "\"elapsed_ms\":3}", ItemResult.class);

@@ -48,7 +48,17 @@ public final class Inbound {
         try {
             return codec.decode(message.getBody(), p.getContentEncoding(), type);
         } catch (CodecException e) {
-            throw new PoisonMessageException(e.getMessage(), e);
+            throw new PoisonMessageException(e.code(), e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #decode}, refusing fields the type does not have: for messages from outside purgeline. */
+    public <T> T decodeStrict(Codec codec, Class<T> type) {
+        MessageProperties p = message.getMessageProperties();
+        try {
+            return codec.decodeStrict(message.getBody(), p.getContentEncoding(), type);
+        } catch (CodecException e) {
+            throw new PoisonMessageException(e.code(), e.getMessage(), e);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.purgeline.contracts.Lane;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -107,17 +108,43 @@ public final class Topology {
         return ns + "." + area.key() + ".dead";
     }
 
-    public void declare(Channel ch) throws IOException {
-        Map<String, Object> quorum = Map.of("x-queue-type", "quorum");
+    /**
+     * Deliveries of one message a working quorum queue allows before the broker dead-letters it into its area's
+     * {@code *.dead} queue. The consumers park a message that fails for a reason of its own after
+     * {@link QueueConsumer#DEFAULT_MAX_ATTEMPTS} tries, long before this; the broker's limit is the backstop for what
+     * they cannot count (a message that kills its consumer's process) and for long outages (a requeue a second: about
+     * a quarter of an hour). Set explicitly because RabbitMQ 4 limits quorum queues to 20 deliveries by default and
+     * drops what has no dead-letter exchange.
+     */
+    public static final int DELIVERY_LIMIT = 1000;
+    /**
+     * The dead-letter queues' own limit: listing them requeues every message it shows (alert-worker's admin), so on
+     * RabbitMQ 4 the default of 20 would drop a parked message after 20 listings. Far more than anyone lists.
+     */
+    public static final int DEAD_DELIVERY_LIMIT = 1_000_000;
 
+    /** Arguments of a working quorum queue of this area: a delivery limit, beyond it the area's dead-letter queue. */
+    private Map<String, Object> quorum(Area area) {
+        return Map.of(
+                "x-queue-type", "quorum",
+                "x-delivery-limit", DELIVERY_LIMIT,
+                "x-dead-letter-exchange", deadExchange(),
+                "x-dead-letter-routing-key", area.key(),
+                // at-least-once dead-lettering: the broker keeps a message until the dead-letter queue confirmed it.
+                "x-dead-letter-strategy", "at-least-once",
+                "x-overflow", "reject-publish");
+    }
+
+    public void declare(Channel ch) throws IOException {
         ch.exchangeDeclare(deadExchange(), BuiltinExchangeType.DIRECT, true);
         for (Area area : Area.values()) {
-            ch.queueDeclare(deadQueue(area), true, false, false, quorum);
+            ch.queueDeclare(deadQueue(area), true, false, false,
+                    Map.of("x-queue-type", "quorum", "x-delivery-limit", DEAD_DELIVERY_LIMIT));
             ch.queueBind(deadQueue(area), deadExchange(), area.key());
         }
 
         ch.exchangeDeclare(tasksExchange(), BuiltinExchangeType.DIRECT, true);
-        ch.queueDeclare(ingestQueue(), true, false, false, quorum);
+        ch.queueDeclare(ingestQueue(), true, false, false, quorum(Area.INGEST));
         ch.queueBind(ingestQueue(), tasksExchange(), SUBMIT_KEY);
 
         ch.exchangeDeclare(dispatchExchange(), BuiltinExchangeType.DIRECT, true);
@@ -134,8 +161,9 @@ public final class Topology {
 
         ch.exchangeDeclare(savesExchange(), "x-consistent-hash", true);
         for (int i = 0; i < savesPartitions; i++) {
-            ch.queueDeclare(savesQueue(i), true, false, false,
-                    Map.of("x-queue-type", "quorum", "x-single-active-consumer", true));
+            Map<String, Object> saves = new HashMap<>(quorum(Area.SAVES));
+            saves.put("x-single-active-consumer", true);
+            ch.queueDeclare(savesQueue(i), true, false, false, saves);
             // Binding key is the partition's weight on the hash ring: equal weights, equal shares.
             ch.queueBind(savesQueue(i), savesExchange(), "1");
         }
@@ -143,7 +171,7 @@ public final class Topology {
         ch.exchangeDeclare(eventsExchange(), BuiltinExchangeType.TOPIC, true);
 
         ch.exchangeDeclare(alertsExchange(), BuiltinExchangeType.TOPIC, true);
-        ch.queueDeclare(alertsQueue(), true, false, false, quorum);
+        ch.queueDeclare(alertsQueue(), true, false, false, quorum(Area.ALERTS));
         ch.queueBind(alertsQueue(), alertsExchange(), "#");
     }
 

@@ -1,6 +1,7 @@
 package io.purgeline.service;
 
 import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.CodecException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -56,15 +57,20 @@ public final class HttpCall {
         return remoteAddr;
     }
 
-    /** Decodes the JSON body (snappy when {@code Content-Encoding: snappy}); a bad body answers 400. */
+    /**
+     * Decodes the JSON body (snappy when {@code Content-Encoding: snappy}) strictly: a field the body type does not
+     * have is refused, naming it. A bad body answers 400 ({@code bad_body}, {@code unknown_field}), one that would
+     * inflate beyond the codec's limit 413 ({@code too_large}).
+     */
     public <T> T bodyAs(Codec codec, Class<T> type) {
         if (body.length == 0) {
-            throw HttpError.badRequest("request body is empty, expected a JSON " + type.getSimpleName());
+            throw new HttpError(400, CodecException.BAD_BODY, "request body is empty, expected a JSON "
+                    + type.getSimpleName());
         }
         try {
-            return codec.decode(body, header("Content-Encoding"), type);
-        } catch (io.purgeline.contracts.CodecException e) {
-            throw new HttpError(400, "bad_body", e.getMessage());
+            return codec.decodeStrict(body, header("Content-Encoding"), type);
+        } catch (CodecException e) {
+            throw new HttpError(CodecException.TOO_LARGE.equals(e.code()) ? 413 : 400, e.code(), e.getMessage());
         }
     }
 }

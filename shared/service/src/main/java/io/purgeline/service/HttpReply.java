@@ -11,11 +11,17 @@ public final class HttpReply {
     private final int status;
     private final String contentType;
     private final byte[] body;
+    private final String errorCode;
 
     private HttpReply(int status, String contentType, byte[] body) {
+        this(status, contentType, body, null);
+    }
+
+    private HttpReply(int status, String contentType, byte[] body, String errorCode) {
         this.status = status;
         this.contentType = contentType;
         this.body = body;
+        this.errorCode = errorCode;
     }
 
     public static HttpReply json(int status, Object value) {
@@ -28,7 +34,8 @@ public final class HttpReply {
     }
 
     public static HttpReply error(int status, String code, String message) {
-        return json(status, new ErrorBody(code, message));
+        return new HttpReply(status, "application/json",
+                JSON.toJson(new ErrorBody(code, message)).getBytes(StandardCharsets.UTF_8), code);
     }
 
     public static HttpReply noContent() {
@@ -41,6 +48,11 @@ public final class HttpReply {
 
     public String contentType() {
         return contentType;
+    }
+
+    /** The {@code error} of an error reply, null for any other. */
+    public String errorCode() {
+        return errorCode;
     }
 
     public byte[] body() {

@@ -12,6 +12,7 @@ public final class Probes {
     public static WebServer.Builder install(WebServer.Builder http, BooleanSupplier ready,
             PrometheusMeterRegistry metrics, Supplier<Map<String, Object>> stats) {
         return http
+                .countRefusalsIn(metrics)
                 .route("GET", "/healthz", call -> HttpReply.json(200, Map.of("status", "ok")))
                 .route("GET", "/readyz", call -> ready.getAsBoolean()
                         ? HttpReply.json(200, Map.of("status", "ready"))

@@ -1,5 +1,7 @@
 package io.purgeline.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,11 +24,17 @@ public final class RoutingHandler extends Handler.Abstract {
 
     private final Function<Request, Routes> tables;
     private final int maxBodyBytes;
+    private final MeterRegistry metrics;
 
-    /** @param tables the route table for a request, or null when nothing is served where it arrived */
-    public RoutingHandler(Function<Request, Routes> tables, int maxBodyBytes) {
+    /**
+     * @param tables  the route table for a request, or null when nothing is served where it arrived
+     * @param metrics where refusals are counted: {@code purgeline_http_refusals_total{status, reason}}, the reason
+     *                being the error code of the answer
+     */
+    public RoutingHandler(Function<Request, Routes> tables, int maxBodyBytes, MeterRegistry metrics) {
         this.tables = tables;
         this.maxBodyBytes = maxBodyBytes;
+        this.metrics = metrics;
     }
 
     @Override
@@ -55,7 +63,14 @@ public final class RoutingHandler extends Handler.Abstract {
         return HttpReply.error(500, "internal", "internal error: " + e.getClass().getSimpleName());
     }
 
-    private static void write(Response response, Callback callback, HttpReply reply) {
+    private void write(Response response, Callback callback, HttpReply reply) {
+        if (reply.status() >= 400 && reply.status() < 500) {
+            Counter.builder("purgeline_http_refusals_total")
+                    .tag("status", Integer.toString(reply.status()))
+                    .tag("reason", reply.errorCode() == null ? "none" : reply.errorCode())
+                    .description("requests refused, by status and error code")
+                    .register(metrics).increment();
+        }
         response.setStatus(reply.status());
         if (reply.contentType() != null) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());

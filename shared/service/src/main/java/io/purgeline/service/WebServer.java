@@ -1,5 +1,7 @@
 package io.purgeline.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -44,6 +46,7 @@ public final class WebServer implements AutoCloseable {
         private final String name;
         private final HttpConfig config;
         private final Routes.Builder routes = Routes.builder();
+        private MeterRegistry metrics = new SimpleMeterRegistry();
 
         private Builder(String name, HttpConfig config) {
             this.name = name;
@@ -61,6 +64,12 @@ public final class WebServer implements AutoCloseable {
             return this;
         }
 
+        /** Where refused requests are counted (see {@link RoutingHandler}); the worker's {@code /metrics}. */
+        public Builder countRefusalsIn(MeterRegistry registry) {
+            this.metrics = registry;
+            return this;
+        }
+
         public WebServer start() throws Exception {
             // A worker's HTTP is light (API calls, callbacks, probes); a bounded pool keeps a 2-core box responsive.
             QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -71,7 +80,7 @@ public final class WebServer implements AutoCloseable {
             connector.setPort(config.port());
             server.addConnector(connector);
             Routes table = routes.build();
-            server.setHandler(new RoutingHandler(request -> table, config.maxBodyBytes()));
+            server.setHandler(new RoutingHandler(request -> table, config.maxBodyBytes(), metrics));
             server.setStopTimeout(5_000);
             server.start();
             log.info("{} serving HTTP on {}:{}", name, config.host(), connector.getLocalPort());

@@ -123,6 +123,36 @@ class QueueConsumerTest {
     }
 
     @Test
+    void aMessageThatFailsEveryTimeIsGivenUpOnAfterTheLimitParkedWithTheReasonAndTheNextOneHandled()
+            throws Exception {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        List<String> gaveUp = new CopyOnWriteArrayList<>();
+        AtomicInteger tries = new AtomicInteger();
+        Topology t = ns.topology();
+        try (QueueConsumer consumer = QueueConsumer.single(ns.broker(),
+                QueueConsumer.Spec.of(t.ingestQueue(), Topology.Area.INGEST).transientBackoff(Duration.ofMillis(20))
+                        .maxAttempts(3), deadLetters(),
+                in -> in.decode(ns.config().codec(), FailedNode.class), (v, in) -> {
+                    if (v.nodeId().equals("bad")) {
+                        tries.incrementAndGet();
+                        throw new IllegalArgumentException("value too long for its column");
+                    }
+                    handled.add(v.nodeId());
+                }, (v, reason) -> gaveUp.add(v.nodeId() + ": " + reason))) {
+            publishRawToIngest("{\"node_id\": \"bad\"}");
+            publishRawToIngest("{\"node_id\": \"good\"}");
+
+            await().atMost(PATIENCE).until(() -> handled.contains("good"));
+            await().atMost(PATIENCE).until(() -> ns.depth(t.deadQueue(Topology.Area.INGEST)) == 1);
+            assertThat(tries.get()).isEqualTo(3);
+            assertThat(gaveUp).containsExactly(
+                    "bad: failed 3 times, last: IllegalArgumentException: value too long for its column");
+            assertThat(get(t.deadQueue(Topology.Area.INGEST)).getProps().getHeaders()
+                    .get(Topology.DEAD_REASON_HEADER).toString()).startsWith("failed 3 times");
+        }
+    }
+
+    @Test
     void aBatchIsSplitIntoRunsWithinTheByteBudgetAndAMessageLargerThanItStandsAlone() {
         List<Message> messages = List.of(message(400), message(400), message(300), message(2_000), message(100));
 
@@ -134,6 +164,39 @@ class QueueConsumerTest {
 
     private static Message message(int bytes) {
         return new Message(new byte[bytes], new MessageProperties());
+    }
+
+    @Test
+    void aTransientFailureIsNeverCountedTowardsGivingUp() throws Exception {
+        AtomicInteger tries = new AtomicInteger();
+        Topology t = ns.topology();
+        try (QueueConsumer consumer = QueueConsumer.batch(ns.broker(),
+                QueueConsumer.Spec.of(t.ingestQueue(), Topology.Area.INGEST).transientBackoff(Duration.ofMillis(10))
+                        .maxAttempts(2), 10, Duration.ofMillis(5), deadLetters(),
+                in -> in.decode(ns.config().codec(), FailedNode.class), values -> {
+                    if (tries.incrementAndGet() < 6) {
+                        throw new BrokerException("not confirmed", new java.io.IOException("broker away"));
+                    }
+                })) {
+            publishRawToIngest("{\"node_id\": \"n\"}");
+            await().atMost(PATIENCE).until(() -> tries.get() >= 6 && ns.depth(t.ingestQueue()) == 0);
+            assertThat(ns.depth(t.deadQueue(Topology.Area.INGEST))).isZero();
+        }
+    }
+
+    @Test
+    void workingQuorumQueuesHaveAnExplicitDeliveryLimitAndDeadLetterIntoTheirArea() {
+        Topology t = ns.topology();
+        // Redeclaring with other arguments would fail (PRECONDITION_FAILED): these are the ones declared.
+        ns.broker().withChannel(ch -> ch.queueDeclare(t.ingestQueue(), true, false, false, java.util.Map.of(
+                "x-queue-type", "quorum",
+                "x-delivery-limit", Topology.DELIVERY_LIMIT,
+                "x-dead-letter-exchange", t.deadExchange(),
+                "x-dead-letter-routing-key", "ingest",
+                "x-dead-letter-strategy", "at-least-once",
+                "x-overflow", "reject-publish")));
+        ns.broker().withChannel(ch -> ch.queueDeclare(t.deadQueue(Topology.Area.SAVES), true, false, false,
+                java.util.Map.of("x-queue-type", "quorum", "x-delivery-limit", Topology.DEAD_DELIVERY_LIMIT)));
     }
 
     private static GetResponse get(String queue) {
