@@ -4,6 +4,7 @@ import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
@@ -43,6 +44,7 @@ public final class Codec {
     private static final Gson GSON = builder().create();
     private static final Gson STRICT = builder()
             .registerTypeAdapterFactory(new StrictRecords(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES))
+            .setStrictness(Strictness.STRICT) // JSON as RFC 8259 writes it: no unquoted names, comments or NaN
             .create();
 
     private final int compressAbove;
