@@ -6,17 +6,16 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show a task: its state, a line per tier, and every node that failed and why "
-                + "(GET /v1/tasks/{id}).", "Exit code 0 while running or completed, 1 failed or expired, 3 unknown."})
+                + "(GET /v1/tasks/{id}, every page of nodes).", "Exit code 0 while running or completed, 1 failed or expired, 3 unknown."})
 final class StatusCommand extends ApiCommand {
     @Parameters(paramLabel = "TASK_ID")
     String taskId;
 
     @Override
     public Integer call() {
-        ApiClient.Reply reply = common.ingest().get("/v1/tasks/" + Paths.segment(taskId));
-        TaskStatus status = reply.as(TaskStatus.class);
+        TaskStatus status = TaskReads.withAllNodes(common.ingest(), taskId);
         if (common.json) {
-            common.printRaw(reply.body());
+            common.printJson(status);
         } else {
             common.println("task " + status.taskId() + " (" + status.type() + ", " + status.apiId() + ") "
                     + status.state() + (status.acceptedAt() == null ? "" : ", accepted " + status.acceptedAt())

@@ -96,7 +96,7 @@ final class SubmitCommand extends ApiCommand {
         long giveUpAt = timeoutSeconds > 0 ? System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos() : 0;
         Map<String, String> shown = new HashMap<>();
         while (true) {
-            TaskStatus status = ingest.get("/v1/tasks/" + id).as(TaskStatus.class);
+            TaskStatus status = TaskReads.withAllNodes(ingest, id);
             if (!common.json) {
                 for (String line : changed(TaskProgress.tierLines(status), shown)) {
                     common.println(line);
