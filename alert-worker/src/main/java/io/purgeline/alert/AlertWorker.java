@@ -8,6 +8,7 @@ import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
 import io.purgeline.runtime.Topology;
+import io.purgeline.service.AdminKey;
 import io.purgeline.service.Env;
 import io.purgeline.service.HttpConfig;
 import io.purgeline.service.HttpError;
@@ -15,10 +16,14 @@ import io.purgeline.service.HttpReply;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.RecentTokens;
+import io.purgeline.service.Refusals;
+import io.purgeline.service.RequestVerifier;
 import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.util.Map;
 
 /** Wires alert-worker: consumes the alerts queue, writes each alert to the sinks, and administers dead letters. */
@@ -49,14 +54,22 @@ public final class AlertWorker extends RunningWorker {
                         received.increment();
                     }));
             DeadLetterAdmin deadLetters = new DeadLetterAdmin(broker, publisher, topology);
+            Refusals refusals = new Refusals(metrics);
+            AdminKey admin = AdminKey.from(env);
+            RequestVerifier verifier = new RequestVerifier(admin::secretsOf, new RecentTokens(Clock.systemUTC()),
+                    RequestVerifier.DEFAULT_WINDOW, Clock.systemUTC(), refusals);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, 8084))
-                    .route("GET", "/v1/dead", call -> HttpReply.json(200, Map.of("depths", deadLetters.depths())))
-                    .route("GET", "/v1/dead/{area}", call -> HttpReply.json(200, Map.of("messages",
-                            deadLetters.list(call.pathParam("area"), limit(call.query("limit"))))))
-                    .route("POST", "/v1/dead/{area}/replay", call -> HttpReply.json(200,
-                            deadLetters.replay(call.pathParam("area"), call.query("message_id"))))
-                    .route("POST", "/v1/dead/{area}/drop", call -> HttpReply.json(200, Map.of("dropped",
-                            deadLetters.drop(call.pathParam("area"), call.query("message_id")))));
+                    .route("GET", "/v1/dead", AdminKey.only(verifier, refusals,
+                            call -> HttpReply.json(200, Map.of("depths", deadLetters.depths()))))
+                    .route("GET", "/v1/dead/{area}", AdminKey.only(verifier, refusals,
+                            call -> HttpReply.json(200, Map.of("messages",
+                                    deadLetters.list(call.pathParam("area"), limit(call.query("limit")))))))
+                    .route("POST", "/v1/dead/{area}/replay", AdminKey.only(verifier, refusals,
+                            call -> HttpReply.json(200,
+                                    deadLetters.replay(call.pathParam("area"), call.query("message_id")))))
+                    .route("POST", "/v1/dead/{area}/drop", AdminKey.only(verifier, refusals,
+                            call -> HttpReply.json(200, Map.of("dropped",
+                                    deadLetters.drop(call.pathParam("area"), call.query("message_id"))))));
             WebServer http = lifecycle.own("http", Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected(), metrics,
                     () -> Map.of("alerts_received", (long) received.count())).start());

@@ -3,6 +3,7 @@ package io.purgeline.bench;
 import io.purgeline.testkit.EdgeCache;
 import io.purgeline.testkit.EdgeCaches;
 import io.purgeline.testkit.FreePorts;
+import io.purgeline.testkit.SignedHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> others = Collections.synchronizedList(new ArrayList<>());
     private final HttpClient http = HttpClient.newHttpClient();
     private WorkerProcess ingest;
+    private SignedHttp admin;
     private WorkerProcess callback;
 
     private LocalStack(Path home, Map<String, String> env, Path logDir) {
@@ -82,6 +84,7 @@ public final class LocalStack implements AutoCloseable {
                 worker("dispatch-worker", "dispatch-worker",
                         Map.of("PURGELINE_CALLBACK_API", callback.baseUrl() + "/v1/agent/callback"))));
         ingest = worker("ingest-worker", "ingest-worker", Map.of());
+        admin = SignedHttp.admin(ingest.baseUrl());
         started.add(ingest);
         // All JVMs boot at once; readiness is awaited after, so start-up costs the slowest, not the sum.
         for (WorkerProcess w : started) {
@@ -160,8 +163,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Registers a node with ingest (also used to register nodes whose agent is deliberately absent). */
-    public void registerNode(String nodeId, String address) throws IOException, InterruptedException {
-        HttpResponse<String> r = post("/v1/nodes", "{\"node_id\":\"" + nodeId + "\",\"address\":\"" + address
+    public void registerNode(String nodeId, String address) throws Exception {
+        HttpResponse<String> r = admin.post("/v1/nodes", "{\"node_id\":\"" + nodeId + "\",\"address\":\"" + address
                 + "\",\"tier\":2,\"region\":\"local\"}");
         if (r.statusCode() / 100 != 2) {
             throw new IllegalStateException("registering " + nodeId + " failed: " + r.statusCode() + " " + r.body());

@@ -13,6 +13,7 @@ import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.Redis;
 import io.purgeline.runtime.RedisKeys;
+import io.purgeline.runtime.RegisteredNodes;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.AgentKeys;
 import io.purgeline.service.Env;
@@ -20,6 +21,9 @@ import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.RecentTokens;
+import io.purgeline.service.Refusals;
+import io.purgeline.service.RequestVerifier;
 import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 import java.time.Clock;
@@ -68,11 +72,16 @@ public final class CallbackWorker extends RunningWorker {
             // Owned before HTTP, so it publishes what HTTP handed it after HTTP has stopped taking callbacks.
             SaveBatcher saves = lifecycle.own("result saves", SaveBatcher.start(publisher, topology,
                     new InflightDeliveries(redis, redisKeys, config.codec())));
-            CallbackRoute callbacks = new CallbackRoute(config.codec(), keys, saves, alerts, clock, results, forged,
+            Refusals refusals = new Refusals(metrics);
+            // In this process's memory: a callback replayed to another instance finds its subtasks settled already.
+            RequestVerifier verifier = new RequestVerifier(NodeSignatures.of(keys), new RecentTokens(clock),
+                    RequestVerifier.DEFAULT_WINDOW, clock, refusals);
+            CallbackRoute callbacks = new CallbackRoute(config.codec(), keys, verifier, refusals, saves, alerts, clock, results, forged,
                     CallbackRoute.MAX_WAITING);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
                     .routeAsync("POST", "/v1/agent/callback", callbacks)
-                    .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline, alerts,
+                    .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), verifier, refusals,
+                            new RegisteredNodes(redis, redisKeys), offline, alerts,
                             replays, clock, heartbeats, cameBack));
             // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".
             lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, redisKeys, NAME,
@@ -83,6 +92,7 @@ public final class CallbackWorker extends RunningWorker {
                             "results_accepted", (long) results.count(),
                             "callbacks_waiting", (long) callbacks.waiting(),
                             "forged_refused", (long) forged.count(),
+                            "refused", refusals.count(),
                             "heartbeats", (long) heartbeats.count(),
                             "nodes_back_online", (long) cameBack.count())).start());
             return new CallbackWorker(lifecycle, http);

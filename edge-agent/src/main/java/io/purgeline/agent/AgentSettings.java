@@ -1,6 +1,7 @@
 package io.purgeline.agent;
 
 import io.purgeline.service.Env;
+import io.purgeline.service.NodeLinkKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -36,7 +37,8 @@ public record AgentSettings(
         Duration cacheTimeout,
         Duration callbackTimeout,
         int rememberSubtasks,
-        Duration rememberFor) {
+        Duration rememberFor,
+        NodeLinkKeys keys) {
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -64,7 +66,8 @@ public record AgentSettings(
                         env.millis("PURGELINE_CALLBACK_TIMEOUT_MS", Duration.ofSeconds(5))),
                 atLeastOne("PURGELINE_AGENT_REMEMBER", env.integer("PURGELINE_AGENT_REMEMBER", 100_000)),
                 positive("PURGELINE_AGENT_REMEMBER_MS",
-                        env.millis("PURGELINE_AGENT_REMEMBER_MS", Duration.ofMinutes(10))));
+                        env.millis("PURGELINE_AGENT_REMEMBER_MS", Duration.ofMinutes(10))),
+                NodeLinkKeys.from(env, nodeId));
     }
 
     /** An absolute http(s) URL; a trailing slash is dropped so that paths can be appended. */

@@ -80,7 +80,7 @@ class TaskEndpointTest {
                 Signatures.sign(AgentUnderTest.SECRET, "POST", TaskEndpoint.PATH, stale, body));
 
         assertThat(answer.getStatus()).isEqualTo(401);
-        assertThat(answer.getContentAsString()).contains("away from the agent's clock");
+        assertThat(answer.getContentAsString()).contains("away from this server's clock");
     }
 
     @Test
@@ -92,7 +92,7 @@ class TaskEndpointTest {
                 Signatures.sign(AgentUnderTest.SECRET, "POST", TaskEndpoint.PATH, now, body));
 
         assertThat(answer.getStatus()).isEqualTo(401);
-        assertThat(answer.getContentAsString()).contains("unknown access key");
+        assertThat(answer.getContentAsString()).contains("access key 'someone-else' is unknown");
     }
 
     @Test

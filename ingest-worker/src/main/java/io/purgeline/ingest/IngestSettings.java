@@ -1,6 +1,8 @@
 package io.purgeline.ingest;
 
 import io.purgeline.service.Env;
+import io.purgeline.service.RequestVerifier;
+import java.time.Duration;
 
 /**
  * ingest-worker's own settings.
@@ -9,19 +11,26 @@ import io.purgeline.service.Env;
  * @param dispatchChunk {@code PURGELINE_DISPATCH_CHUNK}: most nodes per dispatch message
  * @param consumers     {@code PURGELINE_INGEST_CONSUMERS}: AMQP submissions handled at once. Each spends most of its
  *                      time waiting for publisher confirms (~7 ms), not on the CPU, so a few beat one even on 2 cores.
+ * @param signatureWindow {@code PURGELINE_SIGNATURE_WINDOW_MS}: how far a request's Timestamp may be from this clock
+ *                      (and how long its token is remembered against replays); default 60 s
  */
-public record IngestSettings(int maxTargets, int dispatchChunk, int consumers) {
+public record IngestSettings(int maxTargets, int dispatchChunk, int consumers, Duration signatureWindow) {
     public IngestSettings {
         atLeastOne("PURGELINE_MAX_TARGETS", maxTargets);
         atLeastOne("PURGELINE_DISPATCH_CHUNK", dispatchChunk);
         atLeastOne("PURGELINE_INGEST_CONSUMERS", consumers);
+        if (signatureWindow.toSeconds() < 1) {
+            throw new IllegalArgumentException("PURGELINE_SIGNATURE_WINDOW_MS must be at least 1000, got "
+                    + signatureWindow.toMillis());
+        }
     }
 
     public static IngestSettings from(Env env) {
         return new IngestSettings(
                 env.integer("PURGELINE_MAX_TARGETS", TaskValidator.DEFAULT_MAX_TARGETS),
                 env.integer("PURGELINE_DISPATCH_CHUNK", TaskExpander.DEFAULT_CHUNK),
-                env.integer("PURGELINE_INGEST_CONSUMERS", 4));
+                env.integer("PURGELINE_INGEST_CONSUMERS", 4),
+                env.millis("PURGELINE_SIGNATURE_WINDOW_MS", RequestVerifier.DEFAULT_WINDOW));
     }
 
     private static void atLeastOne(String name, int value) {

@@ -11,14 +11,20 @@ import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
 import io.purgeline.runtime.Redis;
 import io.purgeline.runtime.RedisKeys;
+import io.purgeline.runtime.RedisNonces;
+import io.purgeline.runtime.RegisteredNodes;
 import io.purgeline.runtime.Topology;
+import io.purgeline.service.AdminKey;
 import io.purgeline.service.Env;
 import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
+import io.purgeline.service.Refusals;
+import io.purgeline.service.RequestVerifier;
 import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import redis.clients.jedis.RedisClient;
@@ -52,7 +58,14 @@ public final class IngestWorker extends RunningWorker {
             Publisher publisher = new Publisher(broker, codec);
             DeadLetters dead = new DeadLetters(publisher, topology, new Alerts(publisher, topology, NAME));
 
-            NodeRegistry nodes = new NodeRegistry(database.jdbi());
+            NodeRegistry nodes = new NodeRegistry(database.jdbi(), new RegisteredNodes(redis, RedisKeys.of(config)));
+            nodes.publishRegistered();
+            Refusals refusals = new Refusals(metrics);
+            AdminKey admin = AdminKey.from(env);
+            RequestVerifier verifier = new RequestVerifier(admin::secretsOf,
+                    new RedisNonces(redis, RedisKeys.of(config)), settings.signatureWindow(), Clock.systemUTC(),
+                    refusals);
+            ApiAuth auth = new ApiAuth(verifier, refusals);
             AcceptedMarkers markers = new AcceptedMarkers(redis, RedisKeys.of(config));
             IntakeCounters counters = new IntakeCounters(metrics);
             TaskIntake intake = new TaskIntake(new TaskValidator(settings.maxTargets()), nodes,
@@ -66,7 +79,7 @@ public final class IngestWorker extends RunningWorker {
             // Owned before HTTP, so it accepts what HTTP handed it after HTTP has stopped taking submissions.
             SubmissionBatcher submissions = lifecycle.own("http submissions", SubmissionBatcher.start(intake));
             new TaskRoutes(submissions, status, codec).install(routes);
-            new NodeRoutes(nodes, codec).install(routes);
+            new NodeRoutes(nodes, codec, auth).install(routes);
             Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected() && database.isConnected(),
                     metrics, () -> stats(counters, broker, topology));

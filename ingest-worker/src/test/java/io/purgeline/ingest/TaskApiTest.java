@@ -36,7 +36,7 @@ class TaskApiTest {
 
     @BeforeAll
     static void startWorker() throws Exception {
-        NodeRegistry nodes = new NodeRegistry(ns.database().jdbi());
+        NodeRegistry nodes = new NodeRegistry(ns.database().jdbi(), ns.registeredNodes());
         nodes.register(new NodeRegistration("edge-1", "10.0.0.1:8090", 2, "eu"));
         nodes.register(new NodeRegistration("parent-1", "10.0.0.9:8090", 1, "eu"));
         Map<String, String> env = new HashMap<>(ns.env());

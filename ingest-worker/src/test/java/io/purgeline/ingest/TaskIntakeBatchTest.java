@@ -22,7 +22,7 @@ class TaskIntakeBatchTest {
 
     @BeforeAll
     static void wire() throws Exception {
-        NodeRegistry nodes = new NodeRegistry(ns.database().jdbi());
+        NodeRegistry nodes = new NodeRegistry(ns.database().jdbi(), ns.registeredNodes());
         nodes.register(new NodeRegistration("edge-1", "10.0.0.1:8090", 2, "eu"));
         saves = QueueReader.open(ns, ns.topology().savesQueues());
         intake = new TaskIntake(new TaskValidator(TaskValidator.DEFAULT_MAX_TARGETS), nodes, new TaskExpander(50),

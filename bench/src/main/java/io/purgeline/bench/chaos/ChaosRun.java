@@ -14,10 +14,10 @@ import io.purgeline.service.AgentKeys;
 import io.purgeline.service.Env;
 import io.purgeline.testkit.FreePorts;
 import io.purgeline.testkit.Namespace;
+import io.purgeline.testkit.SignedHttp;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,11 +134,9 @@ public final class ChaosRun {
     }
 
     private void register(FleetNode n) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create(workers.get("ingest-worker").baseUrl() + "/v1/nodes"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"node_id\":\"" + n.nodeId() + "\",\"address\":\""
-                        + n.address() + "\",\"tier\":2,\"region\":\"sim\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = SignedHttp.admin(workers.get("ingest-worker").baseUrl()).post("/v1/nodes",
+                "{\"node_id\":\"" + n.nodeId() + "\",\"address\":\"" + n.address()
+                        + "\",\"tier\":2,\"region\":\"sim\"}");
         if (r.statusCode() != 201 && r.statusCode() != 200) {
             throw new IllegalStateException("registering " + n.nodeId() + ": " + r.statusCode() + " " + r.body());
         }

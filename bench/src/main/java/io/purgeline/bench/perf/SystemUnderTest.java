@@ -13,6 +13,7 @@ import io.purgeline.runtime.Topology;
 import io.purgeline.service.AgentKeys;
 import io.purgeline.service.Env;
 import io.purgeline.testkit.Namespace;
+import io.purgeline.testkit.SignedHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -122,9 +123,9 @@ public final class SystemUnderTest implements AutoCloseable {
     private CompletableFuture<Void> registerAsync(String nodeId, String address, String region) {
         String json = "{\"node_id\":\"" + nodeId + "\",\"address\":\"" + address + "\",\"tier\":2,\"region\":\""
                 + region + "\"}";
-        return http.sendAsync(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/nodes"))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
-                        .build(), HttpResponse.BodyHandlers.ofString())
+        return http.sendAsync(SignedHttp.admin(stack.ingestUrl()).request("POST", "/v1/nodes",
+                        json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        Map.of("Content-Type", "application/json")), HttpResponse.BodyHandlers.ofString())
                 .thenAccept(r -> {
                     if (r.statusCode() / 100 != 2) {
                         throw new IllegalStateException("registering " + nodeId + " failed: " + r.statusCode() + " "

@@ -26,6 +26,16 @@ public record RedisKeys(String namespace) {
         return namespace + ":nodes:heartbeat";
     }
 
+    /** Set of the registered node ids, kept by ingest beside the {@code nodes} table: who may send heartbeats. */
+    public String registeredNodes() {
+        return namespace + ":nodes:registered";
+    }
+
+    /** A signature token already used, kept while its timestamp would pass (replays are refused). */
+    public String usedToken(String token) {
+        return namespace + ":token:" + token;
+    }
+
     /** Hash of offline node id to "epoch millis since|reason"; a node absent from it is online. */
     public String offlineNodes() {
         return namespace + ":nodes:offline";
