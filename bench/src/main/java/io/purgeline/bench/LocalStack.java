@@ -5,9 +5,6 @@ import io.purgeline.testkit.EdgeCaches;
 import io.purgeline.testkit.FreePorts;
 import io.purgeline.testkit.SignedHttp;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +21,13 @@ import java.util.concurrent.Future;
 /**
  * The whole of purgeline on this machine, as deployed: each worker a process of its own, and {@code n} edge nodes,
  * each a real Varnish on its own loopback address (127.0.1.i) in front of an origin, with an edge agent beside it,
- * registered through the ingest API. Used by the system tests and by {@code bin/purgeline demo}.
+ * registered through the ingest API, and one customer, {@value #CUSTOMER}, for {@value #DOMAIN}, whose signed requests
+ * {@link #post} and {@link #get} send. Used by the system tests and by {@code bin/purgeline demo}.
  */
 public final class LocalStack implements AutoCloseable {
+    /** The customer the stack is started with, and the domain of every URL its origins serve. */
+    public static final String CUSTOMER = "acme";
+    public static final String DOMAIN = "*.example.com";
     private static final Duration READY = Duration.ofSeconds(90);
     /** Edges started at once: enough to overlap their waits, few enough not to starve 2 cores of CPU. */
     private static final int EDGE_STARTERS = 4;
@@ -46,9 +47,9 @@ public final class LocalStack implements AutoCloseable {
     private final List<WorkerProcess> workers = Collections.synchronizedList(new ArrayList<>());
     private final List<Edge> edges = Collections.synchronizedList(new ArrayList<>());
     private final List<AutoCloseable> others = Collections.synchronizedList(new ArrayList<>());
-    private final HttpClient http = HttpClient.newHttpClient();
     private WorkerProcess ingest;
     private SignedHttp admin;
+    private SignedHttp customer;
     private WorkerProcess callback;
 
     private LocalStack(Path home, Map<String, String> env, Path logDir) {
@@ -90,6 +91,7 @@ public final class LocalStack implements AutoCloseable {
         for (WorkerProcess w : started) {
             w.awaitReady(READY);
         }
+        customer = admin.newCustomer(CUSTOMER, DOMAIN);
     }
 
     private WorkerProcess worker(String module, String name, Map<String, String> extra) throws IOException {
@@ -171,15 +173,19 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    /** A request to ingest signed as customer {@value #CUSTOMER}. */
+    public HttpResponse<String> post(String path, String json) throws Exception {
+        return customer.post(path, json);
     }
 
-    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** A request to ingest signed as customer {@value #CUSTOMER}. */
+    public HttpResponse<String> get(String path) throws Exception {
+        return customer.get(path);
+    }
+
+    /** Signs as the operators (admin key of development). */
+    public SignedHttp admin() {
+        return admin;
     }
 
     public List<Edge> edges() {

@@ -1,5 +1,6 @@
 package io.purgeline.ingest;
 
+import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.service.Env;
 import io.purgeline.service.RequestVerifier;
 import java.time.Duration;
@@ -13,8 +14,11 @@ import java.time.Duration;
  *                      time waiting for publisher confirms (~7 ms), not on the CPU, so a few beat one even on 2 cores.
  * @param signatureWindow {@code PURGELINE_SIGNATURE_WINDOW_MS}: how far a request's Timestamp may be from this clock
  *                      (and how long its token is remembered against replays); default 60 s
+ * @param upstreamUser  {@code PURGELINE_UPSTREAM_AMQP_USER}: the AMQP user whose submissions are taken (their
+ *                      {@code user_id}); default the user this worker connects as ({@code PURGELINE_AMQP_USER})
  */
-public record IngestSettings(int maxTargets, int dispatchChunk, int consumers, Duration signatureWindow) {
+public record IngestSettings(int maxTargets, int dispatchChunk, int consumers, Duration signatureWindow,
+        String upstreamUser) {
     public IngestSettings {
         atLeastOne("PURGELINE_MAX_TARGETS", maxTargets);
         atLeastOne("PURGELINE_DISPATCH_CHUNK", dispatchChunk);
@@ -30,7 +34,8 @@ public record IngestSettings(int maxTargets, int dispatchChunk, int consumers, D
                 env.integer("PURGELINE_MAX_TARGETS", TaskValidator.DEFAULT_MAX_TARGETS),
                 env.integer("PURGELINE_DISPATCH_CHUNK", TaskExpander.DEFAULT_CHUNK),
                 env.integer("PURGELINE_INGEST_CONSUMERS", 4),
-                env.millis("PURGELINE_SIGNATURE_WINDOW_MS", RequestVerifier.DEFAULT_WINDOW));
+                env.millis("PURGELINE_SIGNATURE_WINDOW_MS", RequestVerifier.DEFAULT_WINDOW),
+                env.str("PURGELINE_UPSTREAM_AMQP_USER", PurgelineConfig.from(env).amqp().user()));
     }
 
     private static void atLeastOne(String name, int value) {

@@ -23,6 +23,7 @@ import io.purgeline.service.Probes;
 import io.purgeline.service.Refusals;
 import io.purgeline.service.RequestVerifier;
 import io.purgeline.service.RunningWorker;
+import io.purgeline.service.Secrets;
 import io.purgeline.service.WebServer;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -38,6 +39,10 @@ public final class IngestWorker extends RunningWorker {
     public static final int DEFAULT_HTTP_PORT = 8080;
     /** HTTP threads and AMQP consumers each hold a connection only for one short query or upsert. */
     private static final int DB_POOL_SIZE = 8;
+    /** Seals customer secrets in the database. */
+    public static final String CUSTOMER_MASTER_KEY = "PURGELINE_CUSTOMER_MASTER_KEY";
+    /** Published with the code: accepted only with {@code PURGELINE_DEV=true}. */
+    public static final String DEV_CUSTOMER_MASTER_KEY = "purgeline-dev-customer-master";
 
     private IngestWorker(Lifecycle lifecycle, WebServer http) {
         super(lifecycle, http);
@@ -46,6 +51,8 @@ public final class IngestWorker extends RunningWorker {
     public static IngestWorker start(Env env) throws Exception {
         PurgelineConfig config = PurgelineConfig.from(env);
         IngestSettings settings = IngestSettings.from(env);
+        Secrets secrets = new Secrets(env);
+        AdminKey admin = AdminKey.from(env);
         Topology topology = Topology.of(config);
         Codec codec = config.codec();
         Lifecycle lifecycle = new Lifecycle(NAME);
@@ -60,25 +67,29 @@ public final class IngestWorker extends RunningWorker {
 
             NodeRegistry nodes = new NodeRegistry(database.jdbi(), new RegisteredNodes(redis, RedisKeys.of(config)));
             nodes.publishRegistered();
+            Customers customers = new Customers(database.jdbi(),
+                    secrets.get(CUSTOMER_MASTER_KEY, DEV_CUSTOMER_MASTER_KEY));
             Refusals refusals = new Refusals(metrics);
-            AdminKey admin = AdminKey.from(env);
-            RequestVerifier verifier = new RequestVerifier(admin::secretsOf,
+            RequestVerifier verifier = new RequestVerifier(ApiAuth.keys(admin, customers),
                     new RedisNonces(redis, RedisKeys.of(config)), settings.signatureWindow(), Clock.systemUTC(),
                     refusals);
-            ApiAuth auth = new ApiAuth(verifier, refusals);
+            ApiAuth auth = new ApiAuth(verifier, refusals, customers);
             AcceptedMarkers markers = new AcceptedMarkers(redis, RedisKeys.of(config));
             IntakeCounters counters = new IntakeCounters(metrics);
-            TaskIntake intake = new TaskIntake(new TaskValidator(settings.maxTargets()), nodes,
+            TaskIntake intake = new TaskIntake(new TaskValidator(settings.maxTargets()),
+                    new CustomerAdmission(customers), refusals, nodes,
                     new TaskExpander(settings.dispatchChunk()), new ExpansionPublisher(publisher, topology), markers,
                     new TaskEvents(publisher, topology), counters);
             QueueConsumer consumer = lifecycle.own("submissions consumer",
-                    AmqpSubmissions.start(broker, topology, dead, codec, intake, settings.consumers()));
+                    AmqpSubmissions.start(broker, topology, dead, codec, intake, settings.consumers(),
+                            settings.upstreamUser(), refusals));
 
             TaskStatusReader status = new TaskStatusReader(database.jdbi(), redis, RedisKeys.of(config), markers);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_HTTP_PORT));
             // Owned before HTTP, so it accepts what HTTP handed it after HTTP has stopped taking submissions.
             SubmissionBatcher submissions = lifecycle.own("http submissions", SubmissionBatcher.start(intake));
-            new TaskRoutes(submissions, status, codec).install(routes);
+            new TaskRoutes(submissions, status, codec, auth).install(routes);
+            new CustomerRoutes(customers, codec, auth).install(routes);
             new NodeRoutes(nodes, codec, auth).install(routes);
             Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected() && database.isConnected(),

@@ -9,21 +9,27 @@ import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
 import io.purgeline.service.HttpReply;
 import io.purgeline.service.WebServer;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.jdbi.v3.core.JdbiException;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** {@code POST /v1/tasks} and {@code GET /v1/tasks/{task_id}} (docs/contracts.md). */
+/**
+ * {@code POST /v1/tasks} and {@code GET /v1/tasks/{task_id}} (docs/contracts.md), signed by a customer (for itself)
+ * or an operator (for any customer). A customer reads only its own tasks, by their full id or the id it gave.
+ */
 public final class TaskRoutes {
     private final SubmissionBatcher submissions;
     private final TaskStatusReader status;
     private final Codec codec;
+    private final ApiAuth auth;
 
-    TaskRoutes(SubmissionBatcher submissions, TaskStatusReader status, Codec codec) {
+    TaskRoutes(SubmissionBatcher submissions, TaskStatusReader status, Codec codec, ApiAuth auth) {
         this.submissions = submissions;
         this.status = status;
         this.codec = codec;
+        this.auth = auth;
     }
 
     public WebServer.Builder install(WebServer.Builder http) {
@@ -34,7 +40,8 @@ public final class TaskRoutes {
 
     /** Accepted together with the submissions that arrive meanwhile; no server thread waits for the confirm. */
     private CompletionStage<HttpReply> submit(HttpCall call) {
-        TaskSubmission submission = call.bodyAs(codec, TaskSubmission.class);
+        ApiAuth.Caller caller = auth.caller(call);
+        TaskSubmission submission = forCaller(caller, call.bodyAs(codec, TaskSubmission.class));
         return submissions.submit(submission).handle((result, error) -> {
             if (error != null) {
                 Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause()
@@ -49,6 +56,19 @@ public final class TaskRoutes {
         });
     }
 
+    /** The submission of a customer names that customer (it may leave api_id out); an operator names any. */
+    private TaskSubmission forCaller(ApiAuth.Caller caller, TaskSubmission s) {
+        if (caller.admin() || caller.apiId().equals(s.apiId())) {
+            return s;
+        }
+        if (s.apiId() != null) {
+            throw auth.refusals().refuse(403, "foreign_customer", "the request is signed by customer '"
+                    + caller.apiId() + "' but submits for api_id '" + s.apiId() + "'");
+        }
+        return new TaskSubmission(s.taskId(), caller.apiId(), s.type(), s.urls(), s.dirs(), s.tags(), s.scope(),
+                s.priority(), s.deadlineS(), s.options());
+    }
+
     private static HttpReply reply(TaskIntake.Result result) {
         if (result instanceof TaskIntake.Accepted a) {
             return HttpReply.json(202, new TaskAccepted(a.taskId(), "accepted", a.total()));
@@ -56,19 +76,36 @@ public final class TaskRoutes {
         if (result instanceof TaskIntake.Rejected r) {
             return HttpReply.error(400, "invalid", r.reason());
         }
+        if (result instanceof TaskIntake.Refused r) {
+            return HttpReply.error(403, r.reason(), r.message());
+        }
         String taskId = ((TaskIntake.Duplicate) result).taskId();
         return HttpReply.error(409, "duplicate",
                 "task '" + taskId + "' was already accepted; GET /v1/tasks/" + taskId + " for its state");
     }
 
     private HttpReply get(HttpCall call) {
+        ApiAuth.Caller caller = auth.caller(call);
         String taskId = call.pathParam("task_id");
         if (!Ids.isTaskId(taskId)) {
             throw HttpError.badRequest(Identifiers.quote(taskId)
                     + " is not a valid task id (1 to 64 of A-Z a-z 0-9 . _ : -)");
         }
-        return status.read(taskId)
-                .map(s -> HttpReply.json(200, s))
-                .orElseThrow(() -> HttpError.notFound("no task '" + taskId + "'"));
+        HttpError unknown = HttpError.notFound("no task '" + taskId + "'");
+        if (caller.admin() || CustomerAdmission.owns(caller.apiId(), taskId)) {
+            return status.read(taskId).map(s -> HttpReply.json(200, s)).orElseThrow(() -> unknown);
+        }
+        String scoped = caller.apiId() + ":" + taskId;
+        if (scoped.length() <= 64) {
+            Optional<HttpReply> own = status.read(scoped).map(s -> HttpReply.json(200, s));
+            if (own.isPresent()) {
+                return own.get();
+            }
+        }
+        if (taskId.contains(":")) {
+            // Another customer's id: answered as unknown, so that it tells nothing, and counted.
+            auth.refusals().count("foreign_task");
+        }
+        throw unknown;
     }
 }

@@ -133,6 +133,8 @@ class NodeApiTest {
     void aNodeRegisteredOverHttpReceivesWork() throws Exception {
         http.post("/v1/nodes", "{\"node_id\": \"edge-worker\", \"address\": \"10.0.0.7:8090\", \"region\": \"ap\"}");
 
+        http.newCustomer("acme", "a.example");
+
         HttpResponse<String> r = http.post("/v1/tasks", "{\"task_id\": \"to-ap\", \"api_id\": \"acme\", "
                 + "\"type\": \"refresh\", \"urls\": [\"https://a.example/x\"], \"scope\": {\"regions\": [\"ap\"]}}");
 

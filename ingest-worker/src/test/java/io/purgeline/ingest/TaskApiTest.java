@@ -10,6 +10,7 @@ import io.purgeline.contracts.TaskAccepted;
 import io.purgeline.contracts.TaskStatus;
 import io.purgeline.contracts.TaskStatus.NodeStatus;
 import io.purgeline.service.Env;
+import io.purgeline.testkit.SignedHttp;
 import io.purgeline.testkit.TestNamespace;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -32,7 +33,8 @@ class TaskApiTest {
     private static final Codec JSON = new Codec(-1);
 
     private static IngestWorker worker;
-    private static HttpJson http;
+    /** Signed as customer acme, whose domains are *.example.com. */
+    private static SignedHttp http;
 
     @BeforeAll
     static void startWorker() throws Exception {
@@ -42,7 +44,7 @@ class TaskApiTest {
         Map<String, String> env = new HashMap<>(ns.env());
         env.put("PURGELINE_HTTP_PORT", "0");
         worker = IngestWorker.start(new Env(env));
-        http = new HttpJson(worker.port());
+        http = SignedHttp.admin("http://127.0.0.1:" + worker.port()).newCustomer("acme", "*.example.com");
     }
 
     @AfterAll
@@ -63,8 +65,8 @@ class TaskApiTest {
         HttpResponse<String> r = submit(Submissions.refresh("https://www.example.com/a.js").taskId("http-ok"));
 
         assertThat(r.statusCode()).isEqualTo(202);
-        assertThat(body(r, TaskAccepted.class)).isEqualTo(new TaskAccepted("http-ok", "accepted", 2));
-        assertThat(r.body()).isEqualTo("{\"task_id\":\"http-ok\",\"state\":\"accepted\",\"total\":2}");
+        assertThat(body(r, TaskAccepted.class)).isEqualTo(new TaskAccepted("acme:http-ok", "accepted", 2));
+        assertThat(r.body()).isEqualTo("{\"task_id\":\"acme:http-ok\",\"state\":\"accepted\",\"total\":2}");
     }
 
     @Test
@@ -82,7 +84,7 @@ class TaskApiTest {
             for (int i = 0; i < 40; i++) {
                 HttpResponse<String> r = answers.get(i).get();
                 assertThat(r.statusCode()).isEqualTo(202);
-                assertThat(body(r, TaskAccepted.class)).isEqualTo(new TaskAccepted("http-burst-" + i, "accepted", 2));
+                assertThat(body(r, TaskAccepted.class)).isEqualTo(new TaskAccepted("acme:http-burst-" + i, "accepted", 2));
             }
             assertThat(invalid.get().statusCode()).isEqualTo(400);
             assertThat(body(invalid.get(), ErrorBody.class).message())
@@ -98,7 +100,7 @@ class TaskApiTest {
 
         assertThat(r.statusCode()).isEqualTo(202);
         String taskId = body(r, TaskAccepted.class).taskId();
-        assertThat(taskId).matches("[0-9a-f-]{36}");
+        assertThat(taskId).as("scoped to its customer").matches("acme:[0-9a-f]{24}");
         assertThat(ns.redis().get(ns.keys().accepted(taskId))).isEqualTo("2");
     }
 
@@ -137,7 +139,7 @@ class TaskApiTest {
 
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(body(again, ErrorBody.class)).isEqualTo(new ErrorBody("duplicate",
-                "task 'http-dup' was already accepted; GET /v1/tasks/http-dup for its state"));
+                "task 'acme:http-dup' was already accepted; GET /v1/tasks/acme:http-dup for its state"));
     }
 
     @Test
@@ -165,7 +167,7 @@ class TaskApiTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         TaskStatus s = body(r, TaskStatus.class);
-        assertThat(s.taskId()).isEqualTo("http-fresh");
+        assertThat(s.taskId()).isEqualTo("acme:http-fresh");
         assertThat(s.state()).isEqualTo("accepted");
         assertThat(s.total()).isEqualTo(2);
         assertThat(s.nodes()).isEmpty();
@@ -173,13 +175,13 @@ class TaskApiTest {
 
     @Test
     void theStatusShowsTheTaskAndEachNodeFromTheSaversRows() throws Exception {
-        insertTaskWithTwoNodes("http-rows");
+        insertTaskWithTwoNodes("acme:http-rows");
 
         HttpResponse<String> r = http.get("/v1/tasks/http-rows");
 
         assertThat(r.statusCode()).isEqualTo(200);
         TaskStatus s = body(r, TaskStatus.class);
-        assertThat(s.taskId()).isEqualTo("http-rows");
+        assertThat(s.taskId()).isEqualTo("acme:http-rows");
         assertThat(s.apiId()).isEqualTo("acme");
         assertThat(s.type()).isEqualTo("refresh");
         assertThat(s.state()).isEqualTo("failed");
@@ -189,20 +191,20 @@ class TaskApiTest {
         assertThat(s.deadlineAt()).isEqualTo(Instant.parse("2026-03-01T12:10:00.250Z"));
         assertThat(s.finishedAt()).isEqualTo(Instant.parse("2026-03-01T12:00:07Z"));
         assertThat(s.nodes()).containsExactly(
-                new NodeStatus("parent-1", "http-rows@parent-1", 1, "done", 1, 200, null,
+                new NodeStatus("parent-1", "acme:http-rows@parent-1", 1, "done", 1, 200, null,
                         Instant.parse("2026-03-01T12:00:01Z"), Instant.parse("2026-03-01T12:00:02Z"),
                         List.of(new ItemResult("https://a.example/x", 200, 512, 3, null))),
-                new NodeStatus("edge-1", "http-rows@edge-1", 2, "failed", 3, null, "connection refused",
+                new NodeStatus("edge-1", "acme:http-rows@edge-1", 2, "failed", 3, null, "connection refused",
                         Instant.parse("2026-03-01T12:00:03Z"), Instant.parse("2026-03-01T12:00:07Z"), List.of()));
     }
 
     @Test
     void liveCountersInRedisOverrideTheStoredOnes() throws Exception {
-        insertTaskWithTwoNodes("http-live");
+        insertTaskWithTwoNodes("acme:http-live");
         ns.database().jdbi().useHandle(h -> h.execute(
                 "UPDATE tasks SET state = 'running', done = 0, failed = 0, finished_at = NULL WHERE task_id = ?",
-                "http-live"));
-        ns.redis().hset(ns.keys().task("http-live"), Map.of("done", "1", "state", "running"));
+                "acme:http-live"));
+        ns.redis().hset(ns.keys().task("acme:http-live"), Map.of("done", "1", "state", "running"));
 
         TaskStatus s = body(http.get("/v1/tasks/http-live"), TaskStatus.class);
 
@@ -217,11 +219,11 @@ class TaskApiTest {
         submit(Submissions.refresh("https://www.example.com/f.js").taskId("http-stats"));
         submit(Submissions.refresh("gopher://x"));
 
-        assertThat(http.get("/healthz").statusCode()).isEqualTo(200);
-        assertThat(http.get("/readyz").statusCode()).isEqualTo(200);
-        assertThat(http.get("/metrics").body()).contains("purgeline_ingest_tasks_total");
+        assertThat(http.unsigned("GET", "/healthz", null).statusCode()).isEqualTo(200);
+        assertThat(http.unsigned("GET", "/readyz", null).statusCode()).isEqualTo(200);
+        assertThat(http.unsigned("GET", "/metrics", null).body()).contains("purgeline_ingest_tasks_total");
         @SuppressWarnings("unchecked")
-        Map<String, Object> stats = JSON.fromJson(http.get("/stats").body(), Map.class);
+        Map<String, Object> stats = JSON.fromJson(http.unsigned("GET", "/stats", null).body(), Map.class);
         assertThat(stats).containsKeys("accepted", "rejected", "duplicates", "ingest_queue_depth");
         assertThat(List.of(stats.get("accepted"), stats.get("rejected"), stats.get("duplicates")))
                 .allSatisfy(n -> assertThat(((Number) n).longValue()).isPositive());

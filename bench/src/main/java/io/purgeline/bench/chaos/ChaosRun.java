@@ -91,6 +91,7 @@ public final class ChaosRun {
             for (FleetNode n : fleet.nodes()) {
                 register(n);
             }
+            SignedHttp.admin(workers.get("ingest-worker").baseUrl()).newCustomer("chaos", "www.example.com");
             say("%d workers and %d simulated nodes up; load of %.1f tasks/s starts", workers.size(),
                     fleet.nodes().size(), config.tasksPerSecond());
 
@@ -148,7 +149,8 @@ public final class ChaosRun {
         long next = System.nanoTime();
         int n = 0;
         while (loading.get()) {
-            String taskId = "chaos-" + (++n);
+            // Scoped to its customer already, as intake would scope it: the checks below find it by this id.
+            String taskId = "chaos:chaos-" + (++n);
             TaskSubmission task = new TaskSubmission(taskId, "chaos", "refresh",
                     List.of("http://www.example.com/chaos/" + n + ".js"), null, null, null, 5, null, null);
             Outgoing message = Outgoing.of(ns.topology().tasksExchange(), Topology.SUBMIT_KEY, "task.submit", task)

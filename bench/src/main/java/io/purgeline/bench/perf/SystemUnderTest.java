@@ -60,7 +60,8 @@ public final class SystemUnderTest implements AutoCloseable {
             amqp = connect(ns.config().amqp(), "bench-" + ns.config().namespace());
             Topology t = ns.topology();
             TaskEvents events = TaskEvents.open(amqp, t.eventsExchange());
-            Submitter submitter = Submitter.open(amqp, t.tasksExchange(), stack.ingestUrl());
+            Submitter submitter = Submitter.open(amqp, t.tasksExchange(), ns.config().amqp().user(),
+                    stack.admin().newCustomer(Tasks.CUSTOMER, Tasks.DOMAIN));
             return new SystemUnderTest(ns, stack, amqp, events, submitter);
         } catch (Exception | Error e) {
             if (amqp != null) {
@@ -160,6 +161,11 @@ public final class SystemUnderTest implements AutoCloseable {
     }
 
     /** {@code {ns}.tasks}, where upstream publishes submissions. */
+    /** The AMQP user the harness publishes as: the upstream user ingest takes submissions from. */
+    public String amqpUser() {
+        return ns.config().amqp().user();
+    }
+
     public String topologyTasksExchange() {
         return ns.topology().tasksExchange();
     }

@@ -21,8 +21,13 @@ public final class Refusals {
 
     /** Counts a refusal for {@code reason} and returns the error to throw; {@code reason} is also its error code. */
     public HttpError refuse(int status, String reason, String message) {
-        counters.computeIfAbsent(reason, r -> metrics.counter(METER, "reason", r)).increment();
+        count(reason);
         return new HttpError(status, reason, message);
+    }
+
+    /** Counts a refusal answered some other way (a submission refused on the AMQP intake). */
+    public void count(String reason) {
+        counters.computeIfAbsent(reason, r -> metrics.counter(METER, "reason", r)).increment();
     }
 
     /** Refusals so far, for a worker's {@code /stats}. */

@@ -1,5 +1,6 @@
 package io.purgeline.testkit;
 
+import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.RequestSigner;
 import io.purgeline.service.AdminKey;
 import java.net.URI;
@@ -39,6 +40,40 @@ public final class SignedHttp {
     /** Signed with the development admin key (workers started with {@code PURGELINE_DEV=true}). */
     public static SignedHttp admin(String base) {
         return new SignedHttp(base, AdminKey.ACCESS_KEY, AdminKey.DEV_SECRET);
+    }
+
+    /**
+     * Creates a customer through the admin API (this client must sign as the admin) with the given domains, makes it
+     * an access key, and returns a client signing with that key: how tests and the demo submit tasks.
+     */
+    public SignedHttp newCustomer(String apiId, String... domains) throws Exception {
+        StringBuilder list = new StringBuilder();
+        for (String d : domains) {
+            list.append(list.isEmpty() ? "" : ",").append('"').append(d).append('"');
+        }
+        HttpResponse<String> created = post("/v1/customers", "{\"api_id\":\"" + apiId + "\",\"name\":\"" + apiId
+                + "\",\"domains\":[" + list + "]}");
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("creating customer " + apiId + " answered " + created.statusCode() + ": "
+                    + created.body());
+        }
+        return newKey(apiId);
+    }
+
+    /** Makes another access key for a customer (admin) and returns a client signing with it. */
+    public SignedHttp newKey(String apiId) throws Exception {
+        HttpResponse<String> key = post("/v1/customers/" + apiId + "/keys", "");
+        if (key.statusCode() != 201) {
+            throw new IllegalStateException("making a key for " + apiId + " answered " + key.statusCode() + ": "
+                    + key.body());
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, String> made = new Codec(-1).fromJson(key.body(), Map.class);
+        return as(made.get("access_key"), made.get("secret"));
+    }
+
+    public String accessKey() {
+        return accessKey;
     }
 
     /** The same server, signed with another key. */
