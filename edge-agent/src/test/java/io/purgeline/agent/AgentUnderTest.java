@@ -95,6 +95,12 @@ final class AgentUnderTest implements AutoCloseable {
                 .send();
     }
 
+    /** The agent's {@code GET /metrics}, Prometheus text. */
+    String metrics() throws Exception {
+        return client.newRequest("http://127.0.0.1:" + agent.port() + "/metrics").timeout(5, TimeUnit.SECONDS).send()
+                .getContentAsString();
+    }
+
     /** The agent's {@code GET /stats}. */
     Map<String, Object> stats() throws Exception {
         ContentResponse r = client.newRequest("http://127.0.0.1:" + agent.port() + "/stats")

@@ -69,6 +69,7 @@ class TaskEndpointTest {
 
         assertThat(answer.getStatus()).isEqualTo(401);
         assertThat(answer.getContentAsString()).contains("Token does not match");
+        assertThat(agent.metrics()).contains("purgeline_refused_total{reason=\"bad_signature\"");
     }
 
     @Test

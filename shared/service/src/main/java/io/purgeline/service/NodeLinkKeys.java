@@ -25,6 +25,10 @@ public record NodeLinkKeys(String nodeId, List<String> keys) {
         Secrets secrets = new Secrets(env);
         String given = env.str(KEYS, null);
         if (given == null) {
+            if (env.str(AgentKeys.MASTERS, null) == null && !secrets.development()) {
+                throw new IllegalArgumentException(KEYS + " is required: this node's key (docs/contracts.md, node"
+                        + " keys), or " + Secrets.DEV + "=true on a development machine");
+            }
             return AgentKeys.from(env).forNode(nodeId);
         }
         return new NodeLinkKeys(nodeId, secrets.list(KEYS, NodeKeys.derive(AgentKeys.DEV_MASTER, nodeId)));

@@ -51,6 +51,9 @@ class SecretsTest {
         assertThat(derived.signing()).isEqualTo(AgentKeys.from(new Env(Map.of(Secrets.DEV, "true")))
                 .signingKey("edge-1"));
         assertThatThrownBy(() -> NodeLinkKeys.from(new Env(Map.of()), "edge-1"))
-                .hasMessageContaining(AgentKeys.MASTERS);
+                .hasMessageContaining(NodeLinkKeys.KEYS + " is required");
+        assertThatThrownBy(() -> NodeLinkKeys.from(new Env(Map.of(NodeLinkKeys.KEYS,
+                io.purgeline.contracts.NodeKeys.derive(AgentKeys.DEV_MASTER, "edge-1"))), "edge-1"))
+                .as("the development key given outright").hasMessageContaining(NodeLinkKeys.KEYS);
     }
 }
