@@ -8,7 +8,8 @@ vcl 4.1;
 #                                                   `Surrogate-Key` response header (space-separated tags), any host
 #   either PURGE with X-Purge-Soft: 1            -> marks the objects stale instead (TTL 0, grace kept): the next
 #                                                   request gets the stale copy while Varnish refetches it
-#   GET                                          -> cached; X-Cache: HIT | MISS on every response
+#   GET                                          -> cached; X-Cache: HIT | MISS | STALE (a copy past its TTL, served
+#                                                   in grace while Varnish refetches it) on every response
 # Fill {{BACKEND_HOST}} and {{BACKEND_PORT}} with the origin's address.
 
 import std;
@@ -27,6 +28,8 @@ acl purgers {
 }
 
 sub vcl_recv {
+    # Set only by this VCL (vcl_hit), never taken from a client.
+    unset req.http.X-Purgeline-Stale;
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(405, "PURGE is only allowed from this host"));
@@ -75,12 +78,20 @@ sub vcl_hit {
     if (req.method == "PURGE") {
         call purgeline_soft_purge;
     }
+    # A copy past its TTL (soft-purged, or expired) is delivered in grace while it is refetched: say so in X-Cache.
+    if (obj.ttl <= 0s) {
+        set req.http.X-Purgeline-Stale = "1";
+    }
 }
 
 sub vcl_miss {
     if (req.method == "PURGE") {
         call purgeline_soft_purge;
     }
+}
+
+sub vcl_backend_fetch {
+    unset bereq.http.X-Purgeline-Stale;
 }
 
 sub vcl_backend_response {
@@ -97,7 +108,9 @@ sub vcl_backend_response {
 }
 
 sub vcl_deliver {
-    if (obj.hits > 0) {
+    if (req.http.X-Purgeline-Stale) {
+        set resp.http.X-Cache = "STALE";
+    } else if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {
         set resp.http.X-Cache = "MISS";

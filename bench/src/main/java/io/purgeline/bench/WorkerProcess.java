@@ -52,12 +52,14 @@ public final class WorkerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Small heaps and the serial collector: several JVMs share 2 cores with the services.
-                "-Xmx256m", "-XX:+UseSerialGC", "-Xss512k"));
+                "-Xmx256m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=48m"));
         cmd.add("-jar");
         cmd.add(jar.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // glibc's per-thread malloc arenas (up to 8 per core, 64 MiB each) hold on to native memory the JVM freed.
+        pb.environment().put("MALLOC_ARENA_MAX", "2");
         pb.environment().putAll(env);
         pb.environment().put("PURGELINE_HTTP_HOST", host);
         pb.environment().put("PURGELINE_HTTP_PORT", Integer.toString(port));

@@ -1,6 +1,7 @@
 package io.purgeline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.TaskAccepted;
@@ -31,6 +32,11 @@ class CacheKindsEndToEndIT {
     /** The kinds that cannot purge a directory (docs/caches.md). */
     private static final List<String> NO_DIRECTORY_PURGE = List.of("nginx", "ats", "squid");
     private static LocalStack stack;
+
+    /** Body of {@code GET /v1/caches}, as far as these tests read it. */
+    record CacheKind(String kind, List<String> types, List<String> nodes) {}
+
+    record Caches(List<CacheKind> caches) {}
     private static Tap events;
 
     @BeforeAll
@@ -96,15 +102,98 @@ class CacheKindsEndToEndIT {
         });
     }
 
+    @Test
+    void aTagPurgeThroughThePipelineRemovesEveryTaggedObjectFromVarnish() throws Exception {
+        String tag = "product-" + UUID.randomUUID();
+        String prefix = "/p/" + UUID.randomUUID() + "/";
+        LocalStack.Edge varnish = edge("varnish");
+        varnish.origin().tag(prefix, tag + " catalogue");
+        String page = "http://www.example.com" + prefix + "page.html";
+        String image = "http://img.example.com" + prefix + "photo.jpg";
+        String untagged = "http://www.example.com/untagged-" + UUID.randomUUID() + ".html";
+        varnish.fetch(page);
+        varnish.fetch(image);
+        String untaggedCopy = varnish.fetch(untagged).body();
+        String fresh = "retagged-" + UUID.randomUUID();
+        varnish.origin().publish(fresh);
+
+        String taskId = submit("refresh_tag", "tags", tag, List.of(varnish), "{}");
+
+        TaskEvent done = events.await("task.completed", TaskEvent.class, e -> e.taskId().equals(taskId), PATIENCE);
+        assertThat(done.done()).isEqualTo(1);
+        assertThat(varnish.fetch(page).body()).as("tagged, on one host").startsWith(fresh);
+        assertThat(varnish.fetch(image).body()).as("tagged, on another host").startsWith(fresh);
+        assertThat(varnish.fetch(untagged).body()).as("not tagged").isEqualTo(untaggedCopy);
+    }
+
+    @Test
+    void aSoftPurgeThroughThePipelineServesTheStaleCopyOnceThenTheNewVersion() throws Exception {
+        String url = "http://www.example.com/soft-" + UUID.randomUUID() + ".js";
+        LocalStack.Edge varnish = edge("varnish");
+        String cached = varnish.fetch(url).body();
+        String fresh = "soft-" + UUID.randomUUID();
+        varnish.origin().publish(fresh);
+
+        String taskId = submit("refresh", "urls", url, List.of(varnish), "{\"soft\": true}");
+
+        events.await("task.completed", TaskEvent.class, e -> e.taskId().equals(taskId), PATIENCE);
+        CacheFetch.Response first = varnish.fetch(url);
+        assertThat(first.body()).as("the stale copy, while Varnish refetches").isEqualTo(cached);
+        assertThat(first.header("X-Cache")).isEqualTo("STALE");
+        await().atMost(PATIENCE).until(() -> varnish.fetch(url).body().startsWith(fresh));
+    }
+
+    @Test
+    void aVerifiedRefreshReportsWhatEachCacheServesAfterThePurge() throws Exception {
+        String url = "http://www.example.com/verified-" + UUID.randomUUID() + ".js";
+        String fresh = "verified-" + UUID.randomUUID();
+        for (LocalStack.Edge edge : stack.edges()) {
+            edge.fetch(url);
+            edge.origin().publish(fresh);
+        }
+
+        String taskId = submit("refresh", "urls", url, stack.edges(), "{\"verify\": true}");
+
+        events.await("task.completed", TaskEvent.class, e -> e.taskId().equals(taskId), PATIENCE);
+        TaskStatus status = codec.fromJson(stack.get("/v1/tasks/" + taskId).body(), TaskStatus.class);
+        assertThat(status.nodes()).hasSize(KINDS.size()).allSatisfy(n -> assertThat(n.items()).singleElement()
+                .satisfies(item -> {
+                    assertThat(item.verification()).as(n.nodeId()).isNotNull();
+                    assertThat(item.verification().fresh()).as(n.nodeId() + ": " + item.verification().evidence())
+                            .isTrue();
+                }));
+        for (LocalStack.Edge edge : stack.edges()) {
+            assertThat(edge.fetch(url).body()).as(edge.nodeId() + " warmed by the verification").startsWith(fresh);
+        }
+    }
+
+    @Test
+    void theCachesRouteListsEachEdgeUnderItsKindWithWhatItCanDo() {
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            Caches caches = codec.fromJson(stack.admin().get("/v1/caches").body(), Caches.class);
+            for (String kind : KINDS) {
+                CacheKind entry = caches.caches().stream().filter(c -> kind.equals(c.kind())).findFirst()
+                        .orElseThrow();
+                assertThat(entry.nodes()).as(kind).contains("edge-" + kind);
+                assertThat(entry.types()).as(kind).contains("refresh", "prefetch");
+            }
+        });
+    }
+
     private static LocalStack.Edge edge(String kind) {
         return stack.edges().stream().filter(e -> e.nodeId().equals("edge-" + kind)).findFirst().orElseThrow();
     }
 
     private static String submit(String type, String listField, String target) throws Exception {
-        String nodes = String.join("\", \"", stack.edges().stream().map(LocalStack.Edge::nodeId).toList());
+        return submit(type, listField, target, stack.edges(), "{}");
+    }
+
+    private static String submit(String type, String listField, String target, List<LocalStack.Edge> on,
+            String options) throws Exception {
+        String nodes = String.join("\", \"", on.stream().map(LocalStack.Edge::nodeId).toList());
         var accepted = stack.post("/v1/tasks", """
-                {"api_id": "acme", "type": "%s", "%s": ["%s"], "scope": {"nodes": ["%s"]}}
-                """.formatted(type, listField, target, nodes));
+                {"api_id": "acme", "type": "%s", "%s": ["%s"], "scope": {"nodes": ["%s"]}, "options": %s}
+                """.formatted(type, listField, target, nodes, options));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         return codec.fromJson(accepted.body(), TaskAccepted.class).taskId();
     }

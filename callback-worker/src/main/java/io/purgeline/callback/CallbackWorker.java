@@ -7,6 +7,7 @@ import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.DeadLetters;
 import io.purgeline.runtime.InflightDeliveries;
 import io.purgeline.runtime.ModuleHeartbeat;
+import io.purgeline.runtime.NodeCaches;
 import io.purgeline.runtime.OfflineNodes;
 import io.purgeline.runtime.ParkedWorkReplayer;
 import io.purgeline.runtime.Publisher;
@@ -76,16 +77,16 @@ public final class CallbackWorker extends RunningWorker {
             // In this process's memory: a callback replayed to another instance finds its subtasks settled already.
             RequestVerifier verifier = new RequestVerifier(NodeSignatures.of(keys), new RecentTokens(clock),
                     RequestVerifier.DEFAULT_WINDOW, clock, refusals);
-            CallbackRoute callbacks = new CallbackRoute(config.codec(), keys, verifier, refusals, saves, alerts, clock, results, forged,
-                    CallbackRoute.MAX_WAITING);
+            CallbackRoute callbacks = new CallbackRoute(config.codec(), keys, verifier, refusals, saves, alerts, clock,
+                    results, forged, CallbackRoute.MAX_WAITING);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
                     .routeAsync("POST", "/v1/agent/callback", callbacks)
                     .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), verifier, refusals,
-                            new RegisteredNodes(redis, redisKeys), offline, alerts,
+                            new RegisteredNodes(redis, redisKeys), offline, new NodeCaches(redis, redisKeys), alerts,
                             replays, clock, heartbeats, cameBack));
             // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".
             lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, redisKeys, NAME,
-                    UUID.randomUUID().toString()));
+                    ModuleHeartbeat.thisInstance()));
             WebServer http = lifecycle.own("http", Probes.install(routes,
                     () -> broker.isConnected() && redisAnswers(redis), metrics,
                     () -> Map.of(

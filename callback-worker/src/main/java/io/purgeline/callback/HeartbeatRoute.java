@@ -6,6 +6,7 @@ import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.Heartbeat;
 import io.purgeline.contracts.Ids;
 import io.purgeline.runtime.Alerts;
+import io.purgeline.runtime.NodeCaches;
 import io.purgeline.runtime.OfflineNodes;
 import io.purgeline.runtime.RegisteredNodes;
 import io.purgeline.service.HttpCall;
@@ -21,8 +22,9 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * {@code POST /v1/agent/heartbeat}: records when each node was last heard from (node id → epoch millis) and, if the
  * node was offline, brings it back in the same Redis script: online again, its parked work moved for replay. The
- * replay itself runs off the request thread; the transition is alerted once. Only a registered node, signing with its
- * own key, is heard: anyone else could bring a node "back" and have its parked work replayed.
+ * replay itself runs off the request thread; the transition is alerted once. The cache kind the agent reports is
+ * recorded for {@code GET /v1/caches}. Only a registered node, signing with its own key, is heard: anyone else could
+ * bring a node "back" and have its parked work replayed.
  */
 final class HeartbeatRoute implements Route {
     private final Codec codec;
@@ -30,6 +32,7 @@ final class HeartbeatRoute implements Route {
     private final Refusals refusals;
     private final RegisteredNodes registered;
     private final OfflineNodes offline;
+    private final NodeCaches caches;
     private final Alerts alerts;
     private final ComebackReplays replays;
     private final Clock clock;
@@ -37,13 +40,14 @@ final class HeartbeatRoute implements Route {
     private final Counter cameBack;
 
     HeartbeatRoute(Codec codec, RequestVerifier verifier, Refusals refusals, RegisteredNodes registered,
-            OfflineNodes offline, Alerts alerts, ComebackReplays replays, Clock clock,
+            OfflineNodes offline, NodeCaches caches, Alerts alerts, ComebackReplays replays, Clock clock,
             Counter received, Counter cameBack) {
         this.codec = codec;
         this.verifier = verifier;
         this.refusals = refusals;
         this.registered = registered;
         this.offline = offline;
+        this.caches = caches;
         this.alerts = alerts;
         this.replays = replays;
         this.clock = clock;
@@ -68,6 +72,7 @@ final class HeartbeatRoute implements Route {
                         + " register it (POST /v1/nodes, admin key) before its agent starts");
             }
             back = offline.heartbeat(heartbeat.nodeId(), now);
+            caches.reported(heartbeat.nodeId(), heartbeat.cache(), now);
         } catch (JedisException e) {
             throw new HttpError(503, "unavailable", "heartbeat not recorded, Redis is unreachable: " + e.getMessage());
         }

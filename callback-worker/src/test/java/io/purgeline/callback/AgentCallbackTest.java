@@ -117,9 +117,10 @@ class AgentCallbackTest {
         String task = newTaskId();
         String subtask = task + "@edge-8";
         InflightDeliveries inflight = new InflightDeliveries(ns.redis(), ns.keys(), codec);
-        inflight.record(List.of(new DispatchMessage(task, "customer-1", TaskType.REFRESH,
-                List.of("https://a.example/1"), TaskOptions.NONE, 5, Lane.FAST, Instant.now().plusSeconds(600),
-                List.of(new Assignment(subtask, "edge-8", "127.0.0.1:1", 1)))), System.currentTimeMillis() + 30_000);
+        Assignment assignment = new Assignment(subtask, "edge-8", "127.0.0.1:1", 1);
+        inflight.record(new DispatchMessage(task, "customer-1", TaskType.REFRESH, List.of("https://a.example/1"),
+                TaskOptions.NONE, 5, Lane.FAST, Instant.now().plusSeconds(600), List.of(assignment)),
+                List.of(assignment), System.currentTimeMillis() + 30_000);
         assertThat(inflight.dueMillis(subtask)).isNotNull();
 
         HttpResponse<String> reply = post("edge-8", json(new AgentCallback("edge-8", List.of(

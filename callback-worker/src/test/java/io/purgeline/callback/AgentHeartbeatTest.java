@@ -10,6 +10,7 @@ import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
 import io.purgeline.contracts.TaskOptions;
 import io.purgeline.contracts.TaskType;
+import io.purgeline.runtime.NodeCaches;
 import io.purgeline.runtime.OfflineNodes;
 import io.purgeline.service.AgentKeys;
 import io.purgeline.service.Env;
@@ -39,7 +40,7 @@ class AgentHeartbeatTest {
         Map<String, String> env = new HashMap<>(ns.env());
         env.put("PURGELINE_HTTP_PORT", "0");
         worker = CallbackWorker.start(new Env(env));
-        ns.registeredNodes().addAll(List.of("edge-9", "edge-back", "edge-1"));
+        ns.registeredNodes().addAll(List.of("edge-9", "edge-back", "edge-1", "edge-old"));
     }
 
     @AfterAll
@@ -58,6 +59,34 @@ class AgentHeartbeatTest {
         assertThat(reply.statusCode()).isEqualTo(204);
         String seen = ns.redis().hget(ns.keys().nodeHeartbeats(), "edge-9");
         assertThat(Long.parseLong(seen)).isBetween(before, after);
+        assertThat(ns.redis().hget(ns.keys().nodeCaches(), "edge-9")).as("its cache kind, for GET /v1/caches")
+                .isEqualTo("varnish");
+    }
+
+    @Test
+    void aNodesCacheKindIsWrittenWhenItChangesAndAgainAfterAWhileInCaseRedisLostIt() {
+        NodeCaches caches = new NodeCaches(ns.redis(), ns.keys());
+        caches.reported("edge-k", "varnish", 0);
+        ns.redis().hdel(ns.keys().nodeCaches(), "edge-k");
+
+        caches.reported("edge-k", "varnish", 1_000);
+        assertThat(ns.redis().hget(ns.keys().nodeCaches(), "edge-k")).as("unchanged: not written again").isNull();
+        caches.reported("edge-k", "nginx", 2_000);
+        assertThat(ns.redis().hget(ns.keys().nodeCaches(), "edge-k")).isEqualTo("nginx");
+        ns.redis().hdel(ns.keys().nodeCaches(), "edge-k");
+        caches.reported("edge-k", "nginx", 2_000 + NodeCaches.REWRITE_AFTER.toMillis());
+        assertThat(ns.redis().hget(ns.keys().nodeCaches(), "edge-k")).isEqualTo("nginx");
+        caches.reported("edge-k", "not a kind!", 3_000_000);
+        assertThat(ns.redis().hget(ns.keys().nodeCaches(), "edge-k")).isEqualTo("nginx");
+    }
+
+    @Test
+    void aHeartbeatWithoutACacheKindAsAnOlderAgentSendsItIsRecordedWithoutOne() throws Exception {
+        HttpResponse<String> reply = post("{\"node_id\":\"edge-old\",\"version\":\"0.9\",\"queued\":0,\"running\":0}");
+
+        assertThat(reply.statusCode()).isEqualTo(204);
+        assertThat(ns.redis().hget(ns.keys().nodeHeartbeats(), "edge-old")).isNotNull();
+        assertThat(ns.redis().hget(ns.keys().nodeCaches(), "edge-old")).isNull();
     }
 
     @Test

@@ -91,7 +91,7 @@ final class DeliveryOutcomes implements AutoCloseable {
                 Delivery d = deliveries.get(i);
                 if (d.ok()) {
                     if (d.stillRunning() && d.assignment().attempt() > 1) {
-                        running.add(StoredDeliveries.of(message, d.assignment().previousAttempt()));
+                        running.add(StoredDeliveries.assignmentOnly(message, d.assignment().previousAttempt()));
                     }
                 } else {
                     failures.add(d);

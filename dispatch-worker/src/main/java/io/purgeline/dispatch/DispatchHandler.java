@@ -10,7 +10,6 @@ import io.purgeline.runtime.InflightDeliveries;
 import io.purgeline.runtime.PoisonMessageException;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.QueueConsumer;
-import io.purgeline.runtime.StoredDeliveries;
 import io.purgeline.runtime.Topology;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,14 +83,14 @@ public final class DispatchHandler implements QueueConsumer.Handler<DispatchMess
         // Recorded before sending, not after: a quick agent's callback must find the entry to settle, or the sweeper
         // would later send a finished subtask again.
         long now = clock.millis();
-        Map<Long, List<DispatchMessage>> byDue = new LinkedHashMap<>();
+        Map<Long, List<Assignment>> byDue = new LinkedHashMap<>();
         List<Parcel> parcels = new ArrayList<>(message.assignments().size());
         for (Assignment a : message.assignments()) {
             long due = now + resultDue(a);
-            byDue.computeIfAbsent(due, d -> new ArrayList<>()).add(StoredDeliveries.of(message, a));
+            byDue.computeIfAbsent(due, d -> new ArrayList<>()).add(a);
             parcels.add(new Parcel(lane, message, a, due));
         }
-        byDue.forEach((due, deliveries) -> inflight.record(deliveries, due)); // one group unless attempts differ
+        byDue.forEach((due, assignments) -> inflight.record(message, assignments, due)); // one group unless attempts differ
         outboxes.send(parcels);
     }
 

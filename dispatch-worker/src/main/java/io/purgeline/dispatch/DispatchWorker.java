@@ -8,6 +8,7 @@ import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.DeadLetters;
 import io.purgeline.runtime.InflightDeliveries;
+import io.purgeline.runtime.ModuleHeartbeat;
 import io.purgeline.runtime.OfflineNodes;
 import io.purgeline.runtime.ParkedWorkReplayer;
 import io.purgeline.runtime.Publisher;
@@ -116,6 +117,8 @@ public final class DispatchWorker extends RunningWorker {
                     .register(metrics);
             Gauge.builder("purgeline_dispatch_inflight", () -> fromRedis(inflight::count)).register(metrics);
             Gauge.builder("purgeline_dispatch_outbox_pending", outboxes::pending).register(metrics);
+            // alert-worker alerts when a worker type has no live instance left (module_down).
+            lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, redisKeys, NAME, ModuleHeartbeat.thisInstance()));
             WebServer http = lifecycle.own("http", Probes.install(
                     WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT)),
                     () -> consumers.stream().allMatch(QueueConsumer::isRunning) && broker.isConnected(), metrics,

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.purgeline.contracts.Alert;
 import io.purgeline.contracts.Assignment;
 import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.CodecException;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.runtime.Alerts;
@@ -17,13 +18,17 @@ import io.purgeline.runtime.RedisKeys;
 import io.purgeline.runtime.Singleton;
 import io.purgeline.runtime.StoredDeliveries;
 import io.purgeline.runtime.Topology;
-import java.time.Clock;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,16 +102,30 @@ final class InflightSweeper implements Singleton.Job {
         int again = 0;
         Map<String, DispatchMessage> againByTask = new LinkedHashMap<>();
         Map<String, List<SubtaskOutcome>> failedByTask = new LinkedHashMap<>();
+        Map<String, List<SubtaskOutcome>> bodyLostByTask = new LinkedHashMap<>();
+        List<DispatchMessage> stored = new ArrayList<>(due.size());
         for (InflightDeliveries.Due d : due) {
             if (d.delivery() == null) {
                 log.warn("in-flight subtask {} has no stored delivery; its timer is dropped", d.subtaskId());
                 continue;
             }
-            DispatchMessage delivery;
             try {
-                delivery = StoredDeliveries.decode(codec, d.delivery());
+                stored.add(StoredDeliveries.decode(codec, d.delivery()));
             } catch (PoisonMessageException e) {
                 StoredDeliveries.deadLetter(dead, keys.inflightDeliveries(), d.delivery(), e.getMessage());
+            }
+        }
+        Map<String, DispatchMessage> bodies = bodies(stored);
+        for (DispatchMessage assignment : stored) {
+            DispatchMessage delivery = StoredDeliveries.withBody(assignment, bodies.get(assignment.taskId()));
+            if (delivery == null) {
+                // Kept until an hour past the task's deadline, so gone only with Redis's data or long after the task
+                // ended expired: the node is recorded failed, which changes nothing for a subtask already final.
+                Assignment a = assignment.assignments().get(0);
+                log.warn("task {}: no result from node {} and the task's body to send again is gone from Redis; "
+                        + "recorded failed", assignment.taskId(), a.nodeId());
+                bodyLostByTask.computeIfAbsent(assignment.taskId(), t -> new ArrayList<>()).add(OutcomeSaves.failed(
+                        a, null, "no result, and the task's body to send again is gone from Redis", clock.instant()));
                 continue;
             }
             Assignment a = delivery.assignments().get(0);
@@ -131,7 +150,23 @@ final class InflightSweeper implements Singleton.Job {
         }
         againByTask.values().forEach(m -> out.add(StoredDeliveries.toLane(topology, m)));
         failedByTask.forEach((task, outcomes) -> out.add(OutcomeSaves.save(topology, task, outcomes)));
+        bodyLostByTask.forEach((task, outcomes) -> out.add(OutcomeSaves.save(topology, task, outcomes)));
         return new Decision(out, again, failedByTask);
+    }
+
+    /** The task bodies the stored assignments need, each read and decoded once; an undecodable one is as missing. */
+    private Map<String, DispatchMessage> bodies(Collection<DispatchMessage> stored) {
+        Set<String> tasks = new LinkedHashSet<>();
+        stored.stream().filter(d -> d.targets() == null).forEach(d -> tasks.add(d.taskId()));
+        Map<String, DispatchMessage> bodies = new HashMap<>();
+        inflight.bodies(tasks).forEach((task, json) -> {
+            try {
+                bodies.put(task, codec.fromJson(json, DispatchMessage.class));
+            } catch (CodecException e) {
+                log.warn("task {}: stored in-flight body does not decode: {}", task, e.getMessage());
+            }
+        });
+        return bodies;
     }
 
     private static List<Assignment> concat(List<Assignment> a, List<Assignment> b) {

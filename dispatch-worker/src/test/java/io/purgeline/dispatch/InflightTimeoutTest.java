@@ -104,6 +104,27 @@ class InflightTimeoutTest {
                     m -> m.taskId().equals("task-late") && m.assignments().get(0).attempt() == 2, Duration.ofSeconds(5));
             assertThat(again.assignments()).extracting(Assignment::subtaskId)
                     .containsExactlyInAnyOrder("task-late@a", "task-late@b", "task-late@c");
+            // Each node's timer keeps only its assignment; the task's URLs, kept once, come back with the re-send.
+            assertThat(again.targets()).containsExactly("https://www.example.com/a.js");
+            assertThat(a.received().get(1).batch().subtasks().get(0).urls())
+                    .containsExactly("https://www.example.com/a.js");
+        }
+    }
+
+    @Test
+    void aLateDeliveryWhoseTaskBodyIsGoneFromRedisIsRecordedFailedWithTheReason() throws Exception {
+        try (FakeAgent mute = FakeAgent.accepting()) {
+            publish(message("task-bodyless", "edge-bodyless", mute.address()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> mute.received().size() == 1);
+            ns.redis().del(ns.keys().inflightBody("task-bodyless")); // as a Redis that lost it would
+
+            SubtaskOutcome outcome = SavesReader.awaitOutcome(ns, "task-bodyless", "task-bodyless@edge-bodyless",
+                    Duration.ofSeconds(15));
+
+            assertThat(outcome.state()).isEqualTo(SubtaskState.FAILED);
+            assertThat(outcome.error()).isEqualTo("no result, and the task's body to send again is gone from Redis");
+            assertThat(mute.received()).hasSize(1);
+            assertThat(ns.redis().hget(ns.keys().inflightDeliveries(), "task-bodyless@edge-bodyless")).isNull();
         }
     }
 

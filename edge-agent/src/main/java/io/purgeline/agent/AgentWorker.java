@@ -34,7 +34,7 @@ public final class AgentWorker extends RunningWorker {
             AgentResources shared = lifecycle.own("shared resources", AgentResources.start(NAME,
                     settings.workers(), Math.max(8, perWorker), perWorker, metrics));
             CacheAdapter cache = CacheAdapters.forKind(settings.cacheKind(), shared.client(), settings.cacheUrl(),
-                    settings.cacheTimeout());
+                    settings.cacheTimeout(), PrefetchLimits.from(env));
             AgentNode node = lifecycle.own("node " + settings.nodeId(),
                     AgentNode.start(settings, cache, shared, ExecutionCallback.NONE));
             WebServer http = lifecycle.own("http", Probes.install(

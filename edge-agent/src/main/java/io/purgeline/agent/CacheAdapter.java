@@ -3,6 +3,7 @@ package io.purgeline.agent;
 import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.TaskOptions;
 import io.purgeline.contracts.TaskType;
+import java.util.List;
 
 /**
  * What the agent asks of its local cache, one target at a time. Implementations never throw for a failed target:
@@ -23,6 +24,14 @@ public interface CacheAdapter {
 
     /** Fetches one URL through the cache so that it is cached, reading the whole body. */
     ItemResult prefetch(String url, TaskOptions options);
+
+    /**
+     * Every result of one target: the target's own, followed, for a prefetch of an HLS playlist with
+     * {@code options.hls}, by those of the URLs the playlist lists.
+     */
+    default List<ItemResult> execute(TaskType type, String target, TaskOptions options) {
+        return List.of(apply(type, target, options));
+    }
 
     default ItemResult apply(TaskType type, String target, TaskOptions options) {
         return switch (type) {

@@ -13,12 +13,14 @@ public final class CacheAdapters {
 
     private CacheAdapters() {}
 
-    public static CacheAdapter forKind(String kind, HttpClient client, URI cacheUrl, Duration timeout) {
+    /** @param limits the node's prefetch caps, held by the adapter across all of the node's subtasks */
+    public static CacheAdapter forKind(String kind, HttpClient client, URI cacheUrl, Duration timeout,
+            PrefetchLimits limits) {
         return switch (kind) {
-            case VarnishAdapter.KIND -> new VarnishAdapter(client, cacheUrl, timeout);
-            case NginxAdapter.KIND -> new NginxAdapter(client, cacheUrl, timeout);
-            case TrafficServerAdapter.KIND -> new TrafficServerAdapter(client, cacheUrl, timeout);
-            case SquidAdapter.KIND -> new SquidAdapter(client, cacheUrl, timeout);
+            case VarnishAdapter.KIND -> new VarnishAdapter(client, cacheUrl, timeout, limits);
+            case NginxAdapter.KIND -> new NginxAdapter(client, cacheUrl, timeout, limits);
+            case TrafficServerAdapter.KIND -> new TrafficServerAdapter(client, cacheUrl, timeout, limits);
+            case SquidAdapter.KIND -> new SquidAdapter(client, cacheUrl, timeout, limits);
             default -> throw new IllegalArgumentException("PURGELINE_CACHE_KIND '" + kind
                     + "' is not supported; supported: " + String.join(", ", KINDS));
         };

@@ -14,16 +14,14 @@ import org.eclipse.jetty.client.HttpClient;
  * {@value #PURGE_LOCATION}: module 2.3 crashes its worker when PURGE is handled in the caching location itself (the
  * "same location" form), so the reference configuration never uses that form.
  */
-public final class NginxAdapter implements CacheAdapter {
+public final class NginxAdapter extends HttpCacheAdapter {
     public static final String KIND = "nginx";
     /** Where the reference server block takes purges: {@code PURGE /purgeline-purge/<path?query>} with the Host. */
     static final String PURGE_LOCATION = "/purgeline-purge";
 
-    private final CacheRequests cache;
-
     /** @param client the agent's one shared client: connections to the cache stay open between purges */
-    public NginxAdapter(HttpClient client, URI cacheUrl, Duration timeout) {
-        this.cache = new CacheRequests(client, cacheUrl, timeout);
+    public NginxAdapter(HttpClient client, URI cacheUrl, Duration timeout, PrefetchLimits limits) {
+        super(client, cacheUrl, timeout, limits);
     }
 
     @Override
@@ -37,7 +35,7 @@ public final class NginxAdapter implements CacheAdapter {
             return Unsupported.soft(url, TaskType.REFRESH, KIND,
                     "ngx_cache_purge removes the object; it cannot mark it stale");
         }
-        return cache.invalidate(url, "PURGE", PURGE_LOCATION, target -> Map.of());
+        return cache.purgeUrl(url, "PURGE", PURGE_LOCATION, target -> Map.of(), options);
     }
 
     @Override
@@ -49,10 +47,5 @@ public final class NginxAdapter implements CacheAdapter {
     @Override
     public ItemResult refreshTag(String tag, TaskOptions options) {
         return Unsupported.result(tag, TaskType.REFRESH_TAG, KIND, "nginx keeps no index of surrogate tags");
-    }
-
-    @Override
-    public ItemResult prefetch(String url, TaskOptions options) {
-        return cache.fetch(url, options);
     }
 }

@@ -13,14 +13,12 @@ import org.eclipse.jetty.client.HttpClient;
  * for a URL, allowed from loopback by its ACL. Squid answers 404 to a PURGE of an object it does not hold, which
  * counts as done.
  */
-public final class SquidAdapter implements CacheAdapter {
+public final class SquidAdapter extends HttpCacheAdapter {
     public static final String KIND = "squid";
 
-    private final CacheRequests cache;
-
     /** @param client the agent's one shared client: connections to the cache stay open between purges */
-    public SquidAdapter(HttpClient client, URI cacheUrl, Duration timeout) {
-        this.cache = new CacheRequests(client, cacheUrl, timeout);
+    public SquidAdapter(HttpClient client, URI cacheUrl, Duration timeout, PrefetchLimits limits) {
+        super(client, cacheUrl, timeout, limits);
     }
 
     @Override
@@ -34,7 +32,7 @@ public final class SquidAdapter implements CacheAdapter {
             return Unsupported.soft(url, TaskType.REFRESH, KIND,
                     "Squid's PURGE removes the object; it cannot mark it stale");
         }
-        return cache.invalidate(url, "PURGE", "", target -> Map.of());
+        return cache.purgeUrl(url, "PURGE", "", target -> Map.of(), options);
     }
 
     @Override
@@ -45,10 +43,5 @@ public final class SquidAdapter implements CacheAdapter {
     @Override
     public ItemResult refreshTag(String tag, TaskOptions options) {
         return Unsupported.result(tag, TaskType.REFRESH_TAG, KIND, "Squid keeps no index of surrogate tags");
-    }
-
-    @Override
-    public ItemResult prefetch(String url, TaskOptions options) {
-        return cache.fetch(url, options);
     }
 }

@@ -166,7 +166,7 @@ public final class SubtaskRunner implements AutoCloseable {
             Instant started = Instant.now();
             List<ItemResult> items = new ArrayList<>();
             for (String target : subtask.targets()) {
-                items.add(cache.apply(subtask.type(), target, subtask.options()));
+                items.addAll(cache.execute(subtask.type(), target, subtask.options()));
             }
             boolean allDone = items.stream().allMatch(i -> i.error() == null);
             (allDone ? done : failed).increment();

@@ -18,7 +18,7 @@ import org.eclipse.jetty.client.HttpClient;
  * tag adds {@code X-Purge-Soft: 1}: the objects are marked stale and refetched in the background on their next
  * request, which still gets the stale copy (within the object's grace).
  */
-public final class VarnishAdapter implements CacheAdapter {
+public final class VarnishAdapter extends HttpCacheAdapter {
     public static final String KIND = "varnish";
     static final String PREFIX_HEADER = "X-Purge-Prefix";
     static final String TAG_HEADER = "X-Purge-Tag";
@@ -26,11 +26,9 @@ public final class VarnishAdapter implements CacheAdapter {
     /** One xkey: xkey splits its argument on spaces and commas, so a tag holding one would purge other tags too. */
     private static final Pattern TAG = Pattern.compile("[\\x21-\\x7E&&[^,]]{1,256}");
 
-    private final CacheRequests cache;
-
     /** @param client the agent's one shared client: connections to the cache stay open between purges */
-    public VarnishAdapter(HttpClient client, URI cacheUrl, Duration timeout) {
-        this.cache = new CacheRequests(client, cacheUrl, timeout);
+    public VarnishAdapter(HttpClient client, URI cacheUrl, Duration timeout, PrefetchLimits limits) {
+        super(client, cacheUrl, timeout, limits);
     }
 
     @Override
@@ -40,7 +38,7 @@ public final class VarnishAdapter implements CacheAdapter {
 
     @Override
     public ItemResult refresh(String url, TaskOptions options) {
-        return cache.invalidate(url, "PURGE", "", target -> softHeader(options));
+        return cache.purgeUrl(url, "PURGE", "", target -> softHeader(options), options);
     }
 
     @Override
@@ -63,11 +61,6 @@ public final class VarnishAdapter implements CacheAdapter {
         Map<String, String> headers = new HashMap<>(softHeader(options));
         headers.put(TAG_HEADER, tag);
         return cache.invalidateByHeaders(tag, "PURGE", headers);
-    }
-
-    @Override
-    public ItemResult prefetch(String url, TaskOptions options) {
-        return cache.fetch(url, options);
     }
 
     private static Map<String, String> softHeader(TaskOptions options) {

@@ -2,6 +2,7 @@ package io.purgeline.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purgeline.contracts.CacheSupport;
 import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.TaskOptions;
 import io.purgeline.contracts.TaskType;
@@ -47,7 +48,8 @@ class CacheSupportMatrixTest {
         URI nowhere = URI.create("http://127.0.0.1:" + FreePorts.any());
 
         for (String kind : CacheAdapters.KINDS) {
-            CacheAdapter adapter = CacheAdapters.forKind(kind, client, nowhere, Duration.ofSeconds(2));
+            CacheAdapter adapter = CacheAdapters.forKind(kind, client, nowhere, Duration.ofSeconds(2),
+                    PrefetchLimits.DEFAULT);
             for (Row row : rows) {
                 TaskOptions options = row.soft() ? SoftBatches.SOFT : TaskOptions.NONE;
                 ItemResult result = adapter.apply(row.type(), target(row.type()), options);
@@ -57,6 +59,32 @@ class CacheSupportMatrixTest {
                 assertThat(row.byKind().get(kind).startsWith("unsupported"))
                         .as(row.label() + " on " + kind + ": the adapter answered " + result.error())
                         .isEqualTo(unsupported);
+            }
+        }
+    }
+
+    /** {@code GET /v1/caches} answers from {@link CacheSupport#ALL}: it too must say what the adapters do. */
+    @Test
+    void theMatrixServedByIngestIsWhatTheAdaptersDo() {
+        URI nowhere = URI.create("http://127.0.0.1:" + FreePorts.any());
+        assertThat(CacheSupport.ALL).extracting(CacheSupport::kind).containsExactlyElementsOf(CacheAdapters.KINDS);
+        for (String kind : CacheAdapters.KINDS) {
+            CacheAdapter adapter = CacheAdapters.forKind(kind, client, nowhere, Duration.ofSeconds(2),
+                    PrefetchLimits.DEFAULT);
+            CacheSupport support = CacheSupport.of(kind).orElseThrow();
+            for (TaskType type : TaskType.values()) {
+                for (boolean soft : new boolean[] {false, true}) {
+                    if (soft && type == TaskType.PREFETCH) {
+                        continue; // soft means nothing to a prefetch
+                    }
+                    ItemResult result = adapter.apply(type, target(type), soft ? SoftBatches.SOFT : TaskOptions.NONE);
+                    boolean unsupported = result.error() != null
+                            && result.error().contains(type.wire() + " is unsupported by " + kind + ": ");
+                    List<String> listed = soft ? support.softTypes() : support.types();
+                    assertThat(listed.contains(type.wire()))
+                            .as((soft ? "soft " : "") + type.wire() + " on " + kind + ": " + result.error())
+                            .isEqualTo(!unsupported);
+                }
             }
         }
     }

@@ -1,10 +1,12 @@
 package io.purgeline.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.contracts.SubtaskState;
+import io.purgeline.contracts.TaskOptions;
 import io.purgeline.contracts.TaskType;
 import io.purgeline.testkit.CacheProcess;
 import io.purgeline.testkit.FreePorts;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,6 +110,52 @@ abstract class RealCacheAgentTest {
     }
 
     @Test
+    void aVerifiedRefreshReportsThatTheCacheNowServesTheNewVersion() throws Exception {
+        cacheThenChange(HOST, "/verified/app.js");
+
+        SubtaskResult result = run("verify-1", TaskType.REFRESH, "http://" + HOST + "/verified/app.js",
+                SoftBatches.VERIFY);
+
+        assertThat(result.state()).isEqualTo(SubtaskState.DONE);
+        assertThat(result.items()).singleElement().satisfies(item -> {
+            assertThat(item.error()).isNull();
+            assertThat(item.verification()).isNotNull();
+            assertThat(item.verification().fresh()).as(item.verification().evidence()).isTrue();
+            assertThat(item.verification().httpCode()).isEqualTo(200);
+        });
+        assertThat(get(HOST, "/verified/app.js").getContentAsString()).isEqualTo("v2");
+        assertThat(origin.received("/verified/app.js")).as("v1 once, then v2 once for the verification").hasSize(2);
+    }
+
+    /**
+     * The other side of verification: what this cache says about a copy stored before a purge (one that did not
+     * happen) is read as stale — once the copy is a second old, since ages are in whole seconds.
+     */
+    @Test
+    void aCopyStoredBeforeThePurgeIsJudgedStale() throws Exception {
+        cacheThenChange(HOST, "/verified/old.js");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            ContentResponse hit = get(HOST, "/verified/old.js");
+            assertThat(hit.getContentAsString()).isEqualTo("v1");
+            assertThat(Freshness.judge(hit.getStatus(), hit.getHeaders(), 0).fresh())
+                    .as(Freshness.judge(hit.getStatus(), hit.getHeaders(), 0).evidence()).isFalse();
+        });
+    }
+
+    @Test
+    void aVerifiedRefreshOfAnUncachedUrlIsFresh() throws Exception {
+        content.put(HOST + "/verified/never.js", "v1");
+
+        SubtaskResult result = run("verify-2", TaskType.REFRESH, "http://" + HOST + "/verified/never.js",
+                SoftBatches.VERIFY);
+
+        assertThat(result.state()).isEqualTo(SubtaskState.DONE);
+        assertThat(result.items()).singleElement().satisfies(item ->
+                assertThat(item.verification().fresh()).as(item.verification().evidence()).isTrue());
+    }
+
+    @Test
     void refreshOfAnObjectTheCacheDoesNotHoldIsDone() throws Exception {
         SubtaskResult result = run("purge-2", TaskType.REFRESH, "https://" + HOST + "/never-cached.js");
 
@@ -191,9 +240,14 @@ abstract class RealCacheAgentTest {
     }
 
     private SubtaskResult run(String taskId, TaskType type, String target) {
+        return run(taskId, type, target, TaskOptions.NONE);
+    }
+
+    SubtaskResult run(String taskId, TaskType type, String target, TaskOptions options) {
         String subtaskId = taskId + "@" + AgentUnderTest.NODE_ID;
         try {
-            assertThat(agent.send(agent.batch(subtaskId, type, List.of(target))).getStatus()).isEqualTo(202);
+            assertThat(agent.send(SoftBatches.withOptions(agent.batch(subtaskId, type, List.of(target)), options))
+                    .getStatus()).isEqualTo(202);
         } catch (Exception e) {
             throw new IllegalStateException("the agent did not take the batch", e);
         }

@@ -85,6 +85,28 @@ class VarnishAgentTest {
     }
 
     @Test
+    void aVerifiedRefreshReportsTheMissThatFetchedTheNewVersion() throws Exception {
+        content.put("/verified.js", "v1");
+        get("/verified.js");
+        content.put("/verified.js", "v2");
+        String subtaskId = "verify-1@" + AgentUnderTest.NODE_ID;
+
+        assertThat(agent.send(SoftBatches.withOptions(agent.batch(subtaskId, TaskType.REFRESH,
+                List.of("http://" + HOST + "/verified.js")), SoftBatches.VERIFY)).getStatus()).isEqualTo(202);
+
+        SubtaskResult result = callbacks.awaitResult(subtaskId);
+        assertThat(result.state()).isEqualTo(SubtaskState.DONE);
+        assertThat(result.items()).singleElement().satisfies(item -> {
+            assertThat(item.error()).isNull();
+            assertThat(item.verification().fresh()).isTrue();
+            assertThat(item.verification().evidence()).isEqualTo("X-Cache: MISS");
+        });
+        ContentResponse after = get("/verified.js");
+        assertThat(after.getContentAsString()).isEqualTo("v2");
+        assertThat(after.getHeaders().get("X-Cache")).as("cached by the verification").isEqualTo("HIT");
+    }
+
+    @Test
     void refreshDirBansEveryCachedObjectUnderThePrefixAndNothingElse() throws Exception {
         for (String path : List.of("/static/a.css", "/static/img/b.png", "/staticfile.css", "/other.css")) {
             content.put(path, "v1");

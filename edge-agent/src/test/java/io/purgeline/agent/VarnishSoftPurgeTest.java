@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.contracts.SubtaskState;
+import io.purgeline.contracts.TaskOptions;
 import io.purgeline.contracts.TaskType;
 import io.purgeline.testkit.FreePorts;
 import io.purgeline.testkit.Varnish;
@@ -70,8 +71,29 @@ class VarnishSoftPurgeTest {
 
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
         assertThat(result.items()).singleElement().extracting(ItemResult::httpCode).isEqualTo(200);
-        assertThat(get("/soft/app.js").getContentAsString()).as("stale, while Varnish refetches").isEqualTo("v1");
+        ContentResponse first = get("/soft/app.js");
+        assertThat(first.getContentAsString()).as("stale, while Varnish refetches").isEqualTo("v1");
+        assertThat(first.getHeaders().get("X-Cache")).isEqualTo("STALE");
         await().atMost(Duration.ofSeconds(15)).until(() -> get("/soft/app.js").getContentAsString().equals("v2"));
+    }
+
+    @Test
+    void aVerifiedSoftRefreshReportsTheStaleCopyThenTheRevalidatedOne() throws Exception {
+        cacheThenChange("/soft/verified.js", Map.of());
+
+        SubtaskResult result = run("soft-4", TaskType.REFRESH, "http://" + HOST + "/soft/verified.js",
+                SoftBatches.SOFT_VERIFY);
+
+        assertThat(result.state()).isEqualTo(SubtaskState.DONE);
+        assertThat(result.items()).singleElement().satisfies(item -> {
+            assertThat(item.error()).isNull();
+            assertThat(item.verification().fresh()).isTrue();
+            assertThat(item.verification().evidence())
+                    .startsWith("served stale while revalidating (X-Cache: STALE")
+                    .contains("then X-Cache: HIT");
+        });
+        assertThat(get("/soft/verified.js").getContentAsString()).as("already revalidated").isEqualTo("v2");
+        assertThat(origin.received("/soft/verified.js")).as("v1, then one refetch: no stampede").hasSize(2);
     }
 
     @Test
@@ -106,9 +128,14 @@ class VarnishSoftPurgeTest {
     }
 
     private static SubtaskResult run(String taskId, TaskType type, String target) throws Exception {
+        return run(taskId, type, target, SoftBatches.SOFT);
+    }
+
+    private static SubtaskResult run(String taskId, TaskType type, String target, TaskOptions options)
+            throws Exception {
         String subtaskId = taskId + "@" + AgentUnderTest.NODE_ID;
-        assertThat(agent.send(SoftBatches.soft(agent.batch(subtaskId, type, List.of(target)))).getStatus())
-                .isEqualTo(202);
+        assertThat(agent.send(SoftBatches.withOptions(agent.batch(subtaskId, type, List.of(target)), options))
+                .getStatus()).isEqualTo(202);
         return callbacks.awaitResult(subtaskId);
     }
 

@@ -6,6 +6,8 @@ import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.Database;
 import io.purgeline.runtime.DeadLetters;
+import io.purgeline.runtime.ModuleHeartbeat;
+import io.purgeline.runtime.NodeCaches;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
@@ -91,9 +93,12 @@ public final class IngestWorker extends RunningWorker {
             new TaskRoutes(submissions, status, codec, auth).install(routes);
             new CustomerRoutes(customers, codec, auth).install(routes);
             new NodeRoutes(nodes, codec, auth).install(routes);
+            new CacheRoutes(nodes, new NodeCaches(redis, RedisKeys.of(config)), auth).install(routes);
             Probes.install(routes,
                     () -> consumer.isRunning() && broker.isConnected() && database.isConnected(),
                     metrics, () -> stats(counters, broker, topology));
+            // alert-worker alerts when a worker type has no live instance left (module_down).
+            lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, RedisKeys.of(config), NAME, ModuleHeartbeat.thisInstance()));
             WebServer http = lifecycle.own("http", routes.start());
             return new IngestWorker(lifecycle, http);
         } catch (Exception | Error e) {

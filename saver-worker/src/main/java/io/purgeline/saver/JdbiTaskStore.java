@@ -102,7 +102,7 @@ final class JdbiTaskStore implements TaskStore {
      * as outcomes, so a subtask that ended meanwhile (another saver, briefly, after a partition moved) keeps its end.
      */
     private List<TaskSql.Outcome> expired(TaskSql sql, Map<String, Instant> expiring, LocalDateTime at) {
-        List<TaskSql.Unfinished> open = sql.unfinished(expiring.keySet());
+        List<TaskSql.Unfinished> open = sql.unfinished(Chunks.padded(expiring.keySet()));
         Map<String, String> reasons = expiryReasons.of(
                 open.stream().map(TaskSql.Unfinished::nodeId).distinct().toList());
         return open.stream().map(s -> new TaskSql.Outcome(s.subtaskId(), s.taskId(), s.nodeId(),
@@ -112,8 +112,8 @@ final class JdbiTaskStore implements TaskStore {
     }
 
     private List<TaskRow> recount(TaskSql sql, Collection<String> ids, Instant now) {
-        List<TaskRow> locked = sql.lockTasks(ids);
-        Map<String, TaskSql.Counts> counts = sql.countSubtasks(ids).stream()
+        List<TaskRow> locked = sql.lockTasks(Chunks.padded(ids));
+        Map<String, TaskSql.Counts> counts = sql.countSubtasks(Chunks.padded(ids)).stream()
                 .collect(Collectors.toMap(TaskSql.Counts::taskId, Function.identity()));
         List<TaskRow> result = new ArrayList<>();
         List<TaskSql.TaskUpdate> updates = new ArrayList<>();
@@ -144,7 +144,7 @@ final class JdbiTaskStore implements TaskStore {
         if (taskIds.isEmpty()) {
             return Map.of();
         }
-        List<TaskSql.Ended> rows = jdbi.withExtension(TaskSql.class, sql -> sql.unsuccessful(taskIds));
+        List<TaskSql.Ended> rows = jdbi.withExtension(TaskSql.class, sql -> sql.unsuccessful(Chunks.padded(taskIds)));
         Map<String, List<FailedNode>> byTask = new LinkedHashMap<>();
         for (TaskSql.Ended e : rows) {
             String reason = e.lastError() != null ? e.lastError()
@@ -157,7 +157,7 @@ final class JdbiTaskStore implements TaskStore {
     @Override
     public void markEventSent(Collection<String> taskIds) {
         if (!taskIds.isEmpty()) {
-            jdbi.useExtension(TaskSql.class, sql -> sql.markEventSent(taskIds));
+            jdbi.useExtension(TaskSql.class, sql -> sql.markEventSent(Chunks.padded(taskIds)));
         }
     }
 

@@ -6,6 +6,7 @@ import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.Database;
 import io.purgeline.runtime.DeadLetters;
+import io.purgeline.runtime.ModuleHeartbeat;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
@@ -108,6 +109,8 @@ public final class SaverWorker extends RunningWorker {
                     }));
             Singleton sweeper = lifecycle.own("deadline sweeper", Singleton.start(redis, keys, "deadline-sweeper", id,
                     sweep, new DeadlineSweeper(store, publisher, topology, Clock.systemUTC(), sweep, expiries)));
+            // alert-worker alerts when a worker type has no live instance left (module_down).
+            lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, keys, NAME, ModuleHeartbeat.thisInstance()));
             WebServer http = lifecycle.own("http", Probes.install(WebServer.builder(NAME, HttpConfig.from(env,
                             DEFAULT_PORT)),
                     () -> ownership.isConsuming() && broker.isConnected() && database.isConnected(),

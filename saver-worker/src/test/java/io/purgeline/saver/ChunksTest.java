@@ -27,4 +27,13 @@ class ChunksTest {
         assertThat(chunks).extracting(List::size).containsExactly(2, 1, 2, 1, 2, 1, 1);
         assertThat(chunks.stream().flatMap(List::stream).toList()).isEqualTo(rows);
     }
+
+    @Test
+    void anInListIsPaddedToAPowerOfTwoWithItsLastValue() {
+        assertThat(Chunks.padded(List.of("a", "b", "c", "d", "e"))).containsExactly("a", "b", "c", "d", "e", "e", "e",
+                "e");
+        assertThat(Chunks.padded(List.of("a", "b"))).containsExactly("a", "b");
+        assertThat(Chunks.padded(List.of("a"))).containsExactly("a");
+        assertThat(Chunks.padded(List.of())).isEmpty();
+    }
 }

@@ -50,4 +50,26 @@ class CodecTest {
         assertThat(s.type()).isNull();
         assertThat(TaskType.fromWire("refresh_dir")).contains(TaskType.REFRESH_DIR);
     }
+
+    @Test
+    void anItemResultFromAnAgentThatDoesNotVerifyDecodesWithoutVerification() {
+        ItemResult old = codec.fromJson("{\"target\":\"https://a.example/x\",\"http_code\":200,\"bytes\":0,"
+                + "\"elapsed_ms\":3}", ItemResult.class);
+        assertThat(old).isEqualTo(new ItemResult("https://a.example/x", 200, 0, 3, null));
+        assertThat(old.verification()).isNull();
+        assertThat(codec.toJson(old)).doesNotContain("verification");
+
+        ItemResult verified = new ItemResult("https://a.example/x", 200, 0, 3, null,
+                new Verification(true, 200, "X-Cache: MISS"));
+        assertThat(codec.toJson(verified))
+                .contains("\"verification\":{\"fresh\":true,\"http_code\":200,\"evidence\":\"X-Cache: MISS\"}");
+        assertThat(codec.fromJson(codec.toJson(verified), ItemResult.class)).isEqualTo(verified);
+    }
+
+    @Test
+    void taskOptionsWithoutHlsDecodeAsBefore() {
+        TaskOptions options = codec.fromJson("{\"soft\":true,\"headers\":{\"User-Agent\":\"x\"}}", TaskOptions.class);
+        assertThat(options).isEqualTo(new TaskOptions(true, null, null, java.util.Map.of("User-Agent", "x")));
+        assertThat(codec.fromJson("{\"hls\":true}", TaskOptions.class).hls()).isTrue();
+    }
 }

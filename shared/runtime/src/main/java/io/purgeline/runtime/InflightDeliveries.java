@@ -1,13 +1,18 @@
 package io.purgeline.runtime;
 
+import io.purgeline.contracts.Assignment;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.DispatchMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -16,6 +21,9 @@ import redis.clients.jedis.resps.Tuple;
  * settles, the in-flight sweeper takes what is due. Writes are pipelined: one round trip per message or callback.
  */
 public final class InflightDeliveries {
+    private static final Duration BODY_AFTER_DEADLINE = Duration.ofHours(1);
+    private static final Duration BODY_WITHOUT_DEADLINE = Duration.ofDays(1);
+
     // KEYS: in-flight zset, deliveries hash. ARGV: subtask id, the due time the caller read.
     private static final String REMOVE_IF_UNCHANGED = """
             local due = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -49,24 +57,47 @@ public final class InflightDeliveries {
     /** One in-flight delivery: its subtask, when its result is due, and the stored delivery (null if missing). */
     public record Due(String subtaskId, long dueMillis, String delivery) {}
 
-    /** Records deliveries (one assignment each) as awaiting results by {@code dueMillis}. */
-    public void record(List<DispatchMessage> deliveries, long dueMillis) {
-        if (deliveries.isEmpty()) {
+    /**
+     * Records assignments of one message as awaiting results by {@code dueMillis}: per subtask a timer and the
+     * assignment, and the task's body once, kept until an hour past the task's deadline (a day without one) — past the
+     * deadline a re-send only ends in the subtask recorded expired. One round trip.
+     */
+    public void record(DispatchMessage message, List<Assignment> assignments, long dueMillis) {
+        if (assignments.isEmpty()) {
             return;
         }
+        SetParams keep = message.deadlineAt() == null ? SetParams.setParams().px(BODY_WITHOUT_DEADLINE.toMillis())
+                : SetParams.setParams().pxAt(message.deadlineAt().plus(BODY_AFTER_DEADLINE).toEpochMilli());
         try (Pipeline p = redis.pipelined()) {
-            for (DispatchMessage d : deliveries) {
-                String subtaskId = d.assignments().get(0).subtaskId();
-                p.zadd(keys.inflight(), dueMillis, subtaskId);
-                p.hset(keys.inflightDeliveries(), subtaskId, codec.toJson(d));
+            p.set(keys.inflightBody(message.taskId()), codec.toJson(StoredDeliveries.bodyOf(message)), keep);
+            for (Assignment a : assignments) {
+                p.zadd(keys.inflight(), dueMillis, a.subtaskId());
+                p.hset(keys.inflightDeliveries(), a.subtaskId(),
+                        codec.toJson(StoredDeliveries.assignmentOnly(message, a)));
             }
             p.sync();
         }
     }
 
+    /** The stored bodies of these tasks, by task id; a task whose body is gone is absent. One round trip. */
+    public Map<String, String> bodies(Collection<String> taskIds) {
+        if (taskIds.isEmpty()) {
+            return Map.of();
+        }
+        List<String> ids = List.copyOf(taskIds);
+        List<String> found = redis.mget(ids.stream().map(keys::inflightBody).toArray(String[]::new));
+        Map<String, String> out = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (found.get(i) != null) {
+                out.put(ids.get(i), found.get(i));
+            }
+        }
+        return out;
+    }
+
     /**
-     * Replaces the stored deliveries of subtasks still awaiting results, keeping their timers; a subtask settled
-     * meanwhile stays settled. Pipelined.
+     * Replaces the stored deliveries of subtasks still awaiting results ({@link StoredDeliveries#assignmentOnly}),
+     * keeping their timers; a subtask settled meanwhile stays settled. Pipelined.
      */
     public void replaceIfPending(List<DispatchMessage> deliveries) {
         if (deliveries.isEmpty()) {

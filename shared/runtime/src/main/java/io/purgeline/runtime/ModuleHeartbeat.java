@@ -13,7 +13,8 @@ import redis.clients.jedis.RedisClient;
 /**
  * A worker instance's own heartbeat in Redis (DESIGN.md: "heartbeats: modules and nodes"): the field
  * {@code <module>/<instance>} of {@link RedisKeys#moduleHeartbeats()} holds the epoch millis of its last beat. The
- * node watchdog reads callback-worker's, to tell a silent fleet from a silent heartbeat receiver.
+ * node watchdog reads callback-worker's, to tell a silent fleet from a silent heartbeat receiver; alert-worker reads
+ * them all, to alert when a worker type has no live instance, and shows them on its status page.
  */
 public final class ModuleHeartbeat implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModuleHeartbeat.class);
@@ -51,6 +52,32 @@ public final class ModuleHeartbeat implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("module heartbeat {} not recorded: {}", field, e.toString());
         }
+    }
+
+    /** This process as an instance name an operator can find: {@code host:pid}. */
+    public static String thisInstance() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+
+    /** One instance's last beat. */
+    public record Beat(String module, String instance, long atMillis) {}
+
+    /** The last beat of every instance that has not stopped gracefully (crashed ones stay until removed). */
+    public static java.util.List<Beat> all(RedisClient redis, RedisKeys keys) {
+        java.util.List<Beat> out = new java.util.ArrayList<>();
+        redis.hgetAll(keys.moduleHeartbeats()).forEach((field, millis) -> {
+            int sep = field.indexOf('/');
+            if (sep > 0) {
+                out.add(new Beat(field.substring(0, sep), field.substring(sep + 1), Long.parseLong(millis)));
+            }
+        });
+        return out;
     }
 
     /** The newest beat of any instance of {@code module}, if any instance ever beat. */

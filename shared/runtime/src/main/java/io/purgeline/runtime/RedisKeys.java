@@ -36,6 +36,11 @@ public record RedisKeys(String namespace) {
         return namespace + ":token:" + token;
     }
 
+    /** Hash of node id to the cache kind its agent last reported in a heartbeat ("varnish", "nginx", …). */
+    public String nodeCaches() {
+        return namespace + ":nodes:cache";
+    }
+
     /** Hash of offline node id to "epoch millis since|reason"; a node absent from it is online. */
     public String offlineNodes() {
         return namespace + ":nodes:offline";
@@ -66,9 +71,17 @@ public record RedisKeys(String namespace) {
         return namespace + ":inflight";
     }
 
-    /** Hash of in-flight subtask id to the delivery to send again if its result does not come in time. */
+    /**
+     * Hash of in-flight subtask id to the delivery to send again if its result does not come in time: its assignment
+     * alone, the task's body being kept once under {@link #inflightBody(String)}.
+     */
     public String inflightDeliveries() {
         return namespace + ":inflight:deliveries";
+    }
+
+    /** A task's dispatch body (targets, options, type) for its in-flight deliveries; expires after its deadline. */
+    public String inflightBody(String taskId) {
+        return namespace + ":inflight:body:" + taskId;
     }
 
     /** A lease's key: its value is "owner|fencing token". */
@@ -84,6 +97,16 @@ public record RedisKeys(String namespace) {
     /** Hash of "module/instance" to the epoch millis of that worker instance's last heartbeat. */
     public String moduleHeartbeats() {
         return namespace + ":modules:heartbeat";
+    }
+
+    /** Set of worker types (modules) that ever heartbeated, so that one whose last instance stopped is missed. */
+    public String modulesKnown() {
+        return namespace + ":modules:known";
+    }
+
+    /** Hash of worker type to the epoch millis since which it has had no live instance (alerted once). */
+    public String modulesDown() {
+        return namespace + ":modules:down";
     }
 
     /** Sorted set of live saver instances, scored by the epoch millis they were last seen. */

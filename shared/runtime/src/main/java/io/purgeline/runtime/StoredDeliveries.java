@@ -21,6 +21,36 @@ public final class StoredDeliveries {
         return message.withAssignments(List.of(assignment));
     }
 
+    /**
+     * An in-flight delivery as kept per subtask: its assignment and what routes it (lane, priority, deadline), without
+     * the task's body (type, targets, options), which is kept once per task ({@link InflightDeliveries}): a thousand
+     * nodes' entries of a hundred-URL task would otherwise copy its URLs a thousand times.
+     */
+    public static DispatchMessage assignmentOnly(DispatchMessage message, Assignment assignment) {
+        return new DispatchMessage(message.taskId(), null, null, null, null, message.priority(), message.lane(),
+                message.deadlineAt(), List.of(assignment));
+    }
+
+    /** What every in-flight delivery of a task shares, kept once. */
+    public static DispatchMessage bodyOf(DispatchMessage message) {
+        return message.withAssignments(null);
+    }
+
+    /**
+     * A stored assignment joined with its task's body; null when the body is needed and missing. An entry stored
+     * whole (as dispatch stored them before bodies were kept apart) needs no body.
+     */
+    public static DispatchMessage withBody(DispatchMessage stored, DispatchMessage body) {
+        if (stored.targets() != null) {
+            return stored;
+        }
+        if (body == null) {
+            return null;
+        }
+        return new DispatchMessage(stored.taskId(), body.apiId(), body.type(), body.targets(), body.options(),
+                stored.priority(), stored.lane(), stored.deadlineAt(), stored.assignments());
+    }
+
     /** Decodes a stored delivery; one that cannot be dispatched again is a {@link PoisonMessageException}. */
     public static DispatchMessage decode(Codec codec, String json) {
         DispatchMessage d;
