@@ -50,9 +50,8 @@ public final class WorkerProcess implements AutoCloseable {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // Small heaps and the serial collector: several JVMs share 2 cores with the services.
-                "-Xmx256m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=48m"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions(module));
         cmd.add("-jar");
         cmd.add(jar.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd)
@@ -64,6 +63,17 @@ public final class WorkerProcess implements AutoCloseable {
         pb.environment().put("PURGELINE_HTTP_HOST", host);
         pb.environment().put("PURGELINE_HTTP_PORT", Integer.toString(port));
         return new WorkerProcess(name, host, port, log, pb);
+    }
+
+    /**
+     * The JVM options a module runs with (docs/architecture.md, memory): small heaps and the serial collector, several
+     * JVMs sharing two cores with the services; the agent, which runs beside the cache on every edge, the smallest.
+     */
+    public static List<String> jvmOptions(String module) {
+        return module.equals("edge-agent")
+                ? List.of("-Xms8m", "-Xmx40m", "-XX:+UseSerialGC", "-Xss256k", "-XX:ReservedCodeCacheSize=24m",
+                        "-XX:TieredStopAtLevel=1")
+                : List.of("-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=48m");
     }
 
     public String name() {

@@ -45,7 +45,7 @@ public final class AgentNode implements AutoCloseable {
         String nodeId = settings.nodeId();
         ResultReporter reporter = new ResultReporter(shared.client(), shared.codec(), settings.keys(),
                 settings.callbackTimeout(), ResultReporter.DEFAULT_BACKOFF, shared.timer(), shared.metrics());
-        RecentSubtasks recent = new RecentSubtasks(settings.rememberSubtasks(), settings.rememberFor(),
+        RecentSubtasks recent = new RecentSubtasks(settings.rememberSubtasks(), settings.rememberBytes(), settings.rememberFor(),
                 shared.clock());
         SubtaskRunner runner = new SubtaskRunner(nodeId, cache, reporter, recent, shared.workers(), settings.workers(),
                 settings.queueCapacity(), executed, shared.metrics());

@@ -11,10 +11,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-/** What the agent remembers of recent subtasks, and when it forgets: bounded by count and age, oldest first. */
+/** What the agent remembers of recent subtasks, and when it forgets: bounded by count, size and age, oldest first. */
 class RecentSubtasksTest {
     private final MovableClock clock = new MovableClock();
-    private final RecentSubtasks recent = new RecentSubtasks(3, Duration.ofMinutes(10), clock);
+    private final RecentSubtasks recent = new RecentSubtasks(3, 1_000, Duration.ofMinutes(10), clock);
 
     @Test
     void aFinishedSubtaskIsRememberedWithItsResult() {
@@ -38,6 +38,20 @@ class RecentSubtasksTest {
         assertThat(recent.resultOf("t1@n")).isNull();
         assertThat(text(recent.resultOf("t2@n"))).isEqualTo("r2");
         assertThat(text(recent.resultOf("t4@n"))).isEqualTo("r4");
+    }
+
+    @Test
+    void beyondTheSizeOfTheirResultsTheOldestFinishedSubtasksAreForgotten() {
+        recent.started("small@n");
+        recent.finished("small@n", body("s"));
+        recent.started("big1@n");
+        recent.finished("big1@n", body("x".repeat(600)));
+        recent.started("big2@n");
+        recent.finished("big2@n", body("y".repeat(600)));
+
+        assertThat(recent.resultOf("small@n")).isNull();
+        assertThat(recent.resultOf("big1@n")).isNull();
+        assertThat(text(recent.resultOf("big2@n"))).hasSize(600);
     }
 
     @Test

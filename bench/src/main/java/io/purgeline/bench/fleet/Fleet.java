@@ -114,10 +114,13 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
+    /** A real agent's default bound on the results it remembers. */
+    private static final long REMEMBER_BYTES = 8 << 20;
+
     private static AgentSettings settings(FleetConfig config, String nodeId) {
         return new AgentSettings(nodeId, SimulatedCache.KIND, null, config.callbackBase(),
                 config.heartbeatInterval(), config.nodeWorkers(), config.nodeQueue(), CACHE_TIMEOUT, CALLBACK_TIMEOUT,
-                config.rememberSubtasks(), config.rememberFor(), config.keys().forNode(nodeId));
+                config.rememberSubtasks(), config.rememberFor(), REMEMBER_BYTES, config.keys().forNode(nodeId));
     }
 
     /** What a real agent serves, less {@code /metrics}, which the fleet serves once on its control address. */

@@ -31,6 +31,9 @@ public final class QueueConsumer implements AutoCloseable {
      */
     static final Duration NEXT_MESSAGE_WAIT = Duration.ofMillis(1);
 
+    /** Message bodies decoded and handled at once, at most, within a batch ({@link #byBytes}). */
+    static final long BATCH_BYTES = 1 << 20;
+
     private final SimpleMessageListenerContainer container;
 
     private QueueConsumer(SimpleMessageListenerContainer container) {
@@ -121,30 +124,63 @@ public final class QueueConsumer implements AutoCloseable {
         c.setMessageListener(new ChannelAwareBatchMessageListener() {
             @Override
             public void onMessageBatch(List<Message> messages, Channel channel) {
-                List<T> values = new ArrayList<>(messages.size());
-                List<Inbound> decoded = new ArrayList<>(messages.size());
                 long last = messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag();
                 try {
-                    for (Message m : messages) {
-                        Inbound in = new Inbound(m);
-                        try {
-                            values.add(decoder.apply(in));
-                            decoded.add(in);
-                        } catch (PoisonMessageException e) {
-                            dead.park(spec.area(), spec.queue(), in, e.getMessage());
-                        }
-                    }
-                    if (!values.isEmpty()) {
-                        handler.handle(values).forEach((i, reason) ->
-                                dead.park(spec.area(), spec.queue(), decoded.get(i), reason));
+                    for (List<Message> group : byBytes(messages, BATCH_BYTES)) {
+                        handleGroup(group);
                     }
                     channel.basicAck(last, true);
                 } catch (Exception e) {
                     requeue(spec, channel, last, true, e);
                 }
             }
+
+            private void handleGroup(List<Message> group) throws Exception {
+                List<T> values = new ArrayList<>(group.size());
+                List<Inbound> decoded = new ArrayList<>(group.size());
+                for (Message m : group) {
+                    Inbound in = new Inbound(m);
+                    try {
+                        values.add(decoder.apply(in));
+                        decoded.add(in);
+                    } catch (PoisonMessageException e) {
+                        dead.park(spec.area(), spec.queue(), in, e.getMessage());
+                    }
+                }
+                if (!values.isEmpty()) {
+                    handler.handle(values).forEach((i, reason) ->
+                            dead.park(spec.area(), spec.queue(), decoded.get(i), reason));
+                }
+            }
         });
         return start(c);
+    }
+
+    /**
+     * Splits a batch into runs of consecutive messages whose bodies (as they arrived, compressed or not) add up to at
+     * most {@code budget} bytes; a larger message is a run of its own. Handled one after another and acked together,
+     * so a batch of large messages is decoded a part at a time instead of all at once: the heap a batch needs is
+     * bounded by the budget, not by the batch size times the largest message. A failure in a later run requeues the
+     * whole batch, including runs already handled, which is safe because handlers are idempotent.
+     */
+    static List<List<Message>> byBytes(List<Message> messages, long budget) {
+        List<List<Message>> groups = new ArrayList<>();
+        List<Message> current = new ArrayList<>();
+        long bytes = 0;
+        for (Message m : messages) {
+            long size = m.getBody().length;
+            if (!current.isEmpty() && bytes + size > budget) {
+                groups.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(m);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            groups.add(current);
+        }
+        return groups;
     }
 
     private static SimpleMessageListenerContainer container(Broker broker, Spec spec) {

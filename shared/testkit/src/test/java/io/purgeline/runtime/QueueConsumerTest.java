@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
 
 /** The consumer plumbing every worker uses, on the real broker. */
 class QueueConsumerTest {
@@ -96,6 +98,42 @@ class QueueConsumerTest {
             await().atMost(PATIENCE).until(() -> ns.depth(t.deadQueue(Topology.Area.INGEST)) == 1);
         }
         get(t.deadQueue(Topology.Area.INGEST));
+    }
+
+    @Test
+    void aBatchOfLargeMessagesIsHandedOverInPartsOfBoundedSizeAndEveryMessageIsHandledOnce() throws Exception {
+        List<Integer> partSizes = new CopyOnWriteArrayList<>();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        Topology t = ns.topology();
+        String reason = "x".repeat(300_000); // four of them: more than one part's budget of 1 MiB
+        for (int i = 0; i < 8; i++) {
+            publishRawToIngest("{\"node_id\": \"big" + i + "\", \"reason\": \"" + reason + "\"}");
+        }
+        try (QueueConsumer consumer = QueueConsumer.batch(ns.broker(),
+                QueueConsumer.Spec.of(t.ingestQueue(), Topology.Area.INGEST), 20, Duration.ofMillis(200),
+                deadLetters(), in -> in.decode(ns.config().codec(), FailedNode.class), values -> {
+                    partSizes.add(values.size());
+                    values.forEach(v -> handled.add(v.nodeId()));
+                })) {
+            await().atMost(PATIENCE).until(() -> handled.size() == 8);
+            assertThat(handled).doesNotHaveDuplicates();
+            assertThat(partSizes).allSatisfy(n -> assertThat(n * 300_000L).isLessThanOrEqualTo(QueueConsumer.BATCH_BYTES));
+            await().atMost(PATIENCE).until(() -> ns.depth(t.ingestQueue()) == 0);
+        }
+    }
+
+    @Test
+    void aBatchIsSplitIntoRunsWithinTheByteBudgetAndAMessageLargerThanItStandsAlone() {
+        List<Message> messages = List.of(message(400), message(400), message(300), message(2_000), message(100));
+
+        List<List<Message>> runs = QueueConsumer.byBytes(messages, 1_000);
+
+        assertThat(runs).extracting(List::size).containsExactly(2, 1, 1, 1);
+        assertThat(runs.stream().flatMap(List::stream).toList()).isEqualTo(messages);
+    }
+
+    private static Message message(int bytes) {
+        return new Message(new byte[bytes], new MessageProperties());
     }
 
     private static GetResponse get(String queue) {
