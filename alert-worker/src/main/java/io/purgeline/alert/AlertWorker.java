@@ -16,8 +16,10 @@ import io.purgeline.runtime.QueueConsumer;
 import io.purgeline.runtime.QueueDepths;
 import io.purgeline.runtime.Redis;
 import io.purgeline.runtime.RedisKeys;
+import io.purgeline.runtime.RedisNonces;
 import io.purgeline.runtime.Singleton;
 import io.purgeline.runtime.Topology;
+import io.purgeline.service.AdminKey;
 import io.purgeline.service.Env;
 import io.purgeline.service.HttpConfig;
 import io.purgeline.service.HttpError;
@@ -26,6 +28,8 @@ import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
 import io.purgeline.service.Rates;
+import io.purgeline.service.Refusals;
+import io.purgeline.service.RequestVerifier;
 import io.purgeline.service.RunningWorker;
 import io.purgeline.service.SignedPost;
 import io.purgeline.service.WebServer;
@@ -68,6 +72,7 @@ public final class AlertWorker extends RunningWorker {
         Topology topology = Topology.of(config);
         RedisKeys keys = RedisKeys.of(config);
         Clock clock = Clock.systemUTC();
+        AdminKey admin = AdminKey.from(env);
         String owner = NAME + "/" + UUID.randomUUID();
         Lifecycle lifecycle = new Lifecycle(NAME);
         try {
@@ -136,6 +141,9 @@ public final class AlertWorker extends RunningWorker {
                     new OfflineNodes(redis, keys, config.codec()), broker, topology, config.retryDelays(), history,
                     clock);
             DeadLetterAdmin deadLetters = new DeadLetterAdmin(broker, publisher, topology);
+            Refusals refusals = new Refusals(metrics);
+            RequestVerifier verifier = new RequestVerifier(admin::secretsOf, new RedisNonces(redis, keys),
+                    RequestVerifier.DEFAULT_WINDOW, clock, refusals);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
                     .route("GET", "/v1/alerts", call -> HttpReply.json(200, history.page(
                             limit(call.query("limit"), 50), before(call.query("before")), call.query("kind"),
@@ -143,13 +151,18 @@ public final class AlertWorker extends RunningWorker {
                     .route("GET", "/status", call -> HttpReply.text(200, "text/html; charset=utf-8",
                             StatusPage.render(status.read(), config.namespace())))
                     .route("GET", "/v1/status", call -> HttpReply.json(200, status.read()))
-                    .route("GET", "/v1/dead", call -> HttpReply.json(200, Map.of("depths", deadLetters.depths())))
-                    .route("GET", "/v1/dead/{area}", call -> HttpReply.json(200, Map.of("messages",
-                            deadLetters.list(call.pathParam("area"), limit(call.query("limit"), 50)))))
-                    .route("POST", "/v1/dead/{area}/replay", call -> HttpReply.json(200,
-                            deadLetters.replay(call.pathParam("area"), call.query("message_id"))))
-                    .route("POST", "/v1/dead/{area}/drop", call -> HttpReply.json(200, Map.of("dropped",
-                            deadLetters.drop(call.pathParam("area"), call.query("message_id")))));
+                    // Dead letters are for operators: replaying or dropping them needs the admin key.
+                    .route("GET", "/v1/dead", AdminKey.only(verifier, refusals,
+                            call -> HttpReply.json(200, Map.of("depths", deadLetters.depths()))))
+                    .route("GET", "/v1/dead/{area}", AdminKey.only(verifier, refusals,
+                            call -> HttpReply.json(200, Map.of("messages",
+                                    deadLetters.list(call.pathParam("area"), limit(call.query("limit"), 50))))))
+                    .route("POST", "/v1/dead/{area}/replay", AdminKey.only(verifier, refusals,
+                            call -> HttpReply.json(200,
+                                    deadLetters.replay(call.pathParam("area"), call.query("message_id")))))
+                    .route("POST", "/v1/dead/{area}/drop", AdminKey.only(verifier, refusals,
+                            call -> HttpReply.json(200, Map.of("dropped",
+                                    deadLetters.drop(call.pathParam("area"), call.query("message_id"))))));
             Rates rates = lifecycle.own("stats rates", Rates.start(env).track("alerts", received::count));
             // The dead-letter queues too: nothing consumes them, so their depth is what Prometheus rules watch.
             Map<String, String> watched = new LinkedHashMap<>();

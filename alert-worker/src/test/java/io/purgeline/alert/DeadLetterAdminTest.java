@@ -6,10 +6,8 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.Env;
+import io.purgeline.testkit.SignedHttp;
 import io.purgeline.testkit.TestNamespace;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -24,7 +22,6 @@ class DeadLetterAdminTest {
     @RegisterExtension
     static final TestNamespace ns = new TestNamespace();
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private AlertWorker worker;
 
     @BeforeEach
@@ -89,6 +86,22 @@ class DeadLetterAdminTest {
     }
 
     @Test
+    void deadLettersAreForOperatorsOnly() throws Exception {
+        park("m9", "keep me", "test");
+
+        HttpResponse<String> unsigned = admin().unsigned("POST", "/v1/dead/ingest/drop", null);
+        HttpResponse<String> guessed = admin().as("admin", "guessed").send("POST", "/v1/dead/ingest/drop", null,
+                java.util.Map.of());
+
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(guessed.statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/v1/dead/ingest").body()).as("nothing was dropped").contains("m9");
+        assertThat(admin().unsigned("GET", "/metrics", null).body())
+                .contains("purgeline_refused_total{reason=\"unsigned\"")
+                .contains("purgeline_refused_total{reason=\"bad_signature\"");
+    }
+
+    @Test
     void anUnknownAreaOrABadLimitIsAClearError() throws Exception {
         HttpResponse<String> unknown = call("GET", "/v1/dead/nowhere");
         assertThat(unknown.statusCode()).isEqualTo(404);
@@ -113,8 +126,12 @@ class DeadLetterAdminTest {
         });
     }
 
+    /** Signed with the admin key, as an operator's tool does. */
     private HttpResponse<String> call(String method, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return admin().send(method, path, null, java.util.Map.of());
+    }
+
+    private SignedHttp admin() {
+        return SignedHttp.admin("http://127.0.0.1:" + worker.port());
     }
 }

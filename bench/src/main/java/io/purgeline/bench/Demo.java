@@ -50,7 +50,7 @@ public final class Demo {
                 }
 
                 HttpResponse<String> submitted = stack.post("/v1/tasks",
-                        "{\"api_id\":\"demo\",\"type\":\"refresh\",\"urls\":[\"" + url + "\"]}");
+                        "{\"type\":\"refresh\",\"urls\":[\"" + url + "\"]}");
                 if (submitted.statusCode() != 202) {
                     throw new IllegalStateException("submission refused: " + submitted.body());
                 }

@@ -3,10 +3,8 @@ package io.purgeline.bench;
 import io.purgeline.testkit.EdgeCache;
 import io.purgeline.testkit.EdgeCaches;
 import io.purgeline.testkit.FreePorts;
+import io.purgeline.testkit.SignedHttp;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +21,13 @@ import java.util.concurrent.Future;
 /**
  * The whole of purgeline on this machine, as deployed: each worker a process of its own, and {@code n} edge nodes,
  * each a real Varnish on its own loopback address (127.0.1.i) in front of an origin, with an edge agent beside it,
- * registered through the ingest API. Used by the system tests and by {@code bin/purgeline demo}.
+ * registered through the ingest API, and one customer, {@value #CUSTOMER}, for {@value #DOMAIN}, whose signed requests
+ * {@link #post} and {@link #get} send. Used by the system tests and by {@code bin/purgeline demo}.
  */
 public final class LocalStack implements AutoCloseable {
+    /** The customer the stack is started with, and the domain of every URL its origins serve. */
+    public static final String CUSTOMER = "acme";
+    public static final String DOMAIN = "*.example.com";
     private static final Duration READY = Duration.ofSeconds(90);
     /** Edges started at once: enough to overlap their waits, few enough not to starve 2 cores of CPU. */
     private static final int EDGE_STARTERS = 4;
@@ -45,8 +47,9 @@ public final class LocalStack implements AutoCloseable {
     private final List<WorkerProcess> workers = Collections.synchronizedList(new ArrayList<>());
     private final List<Edge> edges = Collections.synchronizedList(new ArrayList<>());
     private final List<AutoCloseable> others = Collections.synchronizedList(new ArrayList<>());
-    private final HttpClient http = HttpClient.newHttpClient();
     private WorkerProcess ingest;
+    private SignedHttp admin;
+    private SignedHttp customer;
     private WorkerProcess callback;
 
     private LocalStack(Path home, Map<String, String> env, Path logDir) {
@@ -82,11 +85,13 @@ public final class LocalStack implements AutoCloseable {
                 worker("dispatch-worker", "dispatch-worker",
                         Map.of("PURGELINE_CALLBACK_API", callback.baseUrl() + "/v1/agent/callback"))));
         ingest = worker("ingest-worker", "ingest-worker", Map.of());
+        admin = SignedHttp.admin(ingest.baseUrl());
         started.add(ingest);
         // All JVMs boot at once; readiness is awaited after, so start-up costs the slowest, not the sum.
         for (WorkerProcess w : started) {
             w.awaitReady(READY);
         }
+        customer = admin.newCustomer(CUSTOMER, DOMAIN);
     }
 
     private WorkerProcess worker(String module, String name, Map<String, String> extra) throws IOException {
@@ -160,23 +165,27 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Registers a node with ingest (also used to register nodes whose agent is deliberately absent). */
-    public void registerNode(String nodeId, String address) throws IOException, InterruptedException {
-        HttpResponse<String> r = post("/v1/nodes", "{\"node_id\":\"" + nodeId + "\",\"address\":\"" + address
+    public void registerNode(String nodeId, String address) throws Exception {
+        HttpResponse<String> r = admin.post("/v1/nodes", "{\"node_id\":\"" + nodeId + "\",\"address\":\"" + address
                 + "\",\"tier\":2,\"region\":\"local\"}");
         if (r.statusCode() / 100 != 2) {
             throw new IllegalStateException("registering " + nodeId + " failed: " + r.statusCode() + " " + r.body());
         }
     }
 
-    public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    /** A request to ingest signed as customer {@value #CUSTOMER}. */
+    public HttpResponse<String> post(String path, String json) throws Exception {
+        return customer.post(path, json);
     }
 
-    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** A request to ingest signed as customer {@value #CUSTOMER}. */
+    public HttpResponse<String> get(String path) throws Exception {
+        return customer.get(path);
+    }
+
+    /** Signs as the operators (admin key of development). */
+    public SignedHttp admin() {
+        return admin;
     }
 
     public List<Edge> edges() {

@@ -170,7 +170,7 @@ class CacheKindsEndToEndIT {
     @Test
     void theCachesRouteListsEachEdgeUnderItsKindWithWhatItCanDo() {
         await().atMost(PATIENCE).untilAsserted(() -> {
-            Caches caches = codec.fromJson(stack.get("/v1/caches").body(), Caches.class);
+            Caches caches = codec.fromJson(stack.admin().get("/v1/caches").body(), Caches.class);
             for (String kind : KINDS) {
                 CacheKind entry = caches.caches().stream().filter(c -> kind.equals(c.kind())).findFirst()
                         .orElseThrow();

@@ -68,7 +68,7 @@ class EndToEndPurgeIT {
             assertThat(edge.fetch(url).body()).as("the cache still serves the stale copy").startsWith("v1");
         }
 
-        String taskId = "e2e-" + UUID.randomUUID();
+        String taskId = "acme:e2e-" + UUID.randomUUID();
         publishSubmission(taskId, """
                 {"api_id": "acme", "type": "refresh", "urls": ["%s"], "scope": {"nodes": ["edge-1", "edge-2"]}}
                 """.formatted(url));
@@ -147,7 +147,7 @@ class EndToEndPurgeIT {
         publishSubmission(null, """
                 {"api_id": "acme", "type": "refresh", "urls": ["ftp://www.example.com/a"]}""");
 
-        String taskId = "after-poison-" + UUID.randomUUID();
+        String taskId = "acme:after-poison-" + UUID.randomUUID();
         publishSubmission(taskId, """
                 {"api_id": "acme", "type": "refresh", "urls": ["http://www.example.com/ok.js"],
                  "scope": {"nodes": ["edge-1", "edge-2"]}}""");
@@ -187,7 +187,8 @@ class EndToEndPurgeIT {
     /** Publishes a submission exactly as an upstream system would: raw JSON, persistent, message id = task id. */
     private static void publishSubmission(String messageId, String json) {
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
-                .contentType("application/json").deliveryMode(2).messageId(messageId).build();
+                .contentType("application/json").deliveryMode(2).messageId(messageId)
+                .userId(ns.config().amqp().user()).build();
         ns.broker().withChannel(ch -> {
             ch.confirmSelect();
             ch.basicPublish(ns.topology().tasksExchange(), Topology.SUBMIT_KEY, props,

@@ -12,7 +12,10 @@ import io.purgeline.service.AsyncRoute;
 import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
 import io.purgeline.service.HttpReply;
+import io.purgeline.service.Refusals;
+import io.purgeline.service.RequestVerifier;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -28,8 +31,10 @@ import java.util.concurrent.TimeoutException;
  * once cost no thread each, and heartbeats are never queued behind them. Once saved, the subtasks are no longer in flight: their timers are removed, so the in-flight
  * sweeper does not send them again.
  *
- * <p>The request's own {@code Accesskey}/{@code Timestamp}/{@code Token} headers are not verified yet (that comes with
- * per-node keys); the callback tokens already keep forged results out.
+ * <p>Trust: the request is signed with the key of the node it names (its {@code Accesskey} is that node id, equal to
+ * the body's {@code node_id}), a node reports only its own subtasks ({@link CallbackValidator}), and each result
+ * carries the callback token made for that subtask with that node's key. A late callback (timestamp out of the
+ * window), a replayed one, or one signed by another node is refused before anything is read from it.
  */
 final class CallbackRoute implements AsyncRoute {
     /** How long a callback waits for its batch's confirm before the agent is told to send it again. */
@@ -43,6 +48,8 @@ final class CallbackRoute implements AsyncRoute {
 
     private final Codec codec;
     private final AgentKeys keys;
+    private final RequestVerifier verifier;
+    private final Refusals refusals;
     private final SaveBatcher saves;
     private final Alerts alerts;
     private final Clock clock;
@@ -51,12 +58,14 @@ final class CallbackRoute implements AsyncRoute {
     private final int maxWaiting;
     private final Semaphore waiting;
 
-    CallbackRoute(Codec codec, AgentKeys keys, SaveBatcher saves, Alerts alerts, Clock clock, Counter accepted,
+    CallbackRoute(Codec codec, AgentKeys keys, RequestVerifier verifier, Refusals refusals, SaveBatcher saves, Alerts alerts, Clock clock, Counter accepted,
             Counter forged, int maxWaiting) {
         this.maxWaiting = maxWaiting;
         this.waiting = new Semaphore(maxWaiting);
         this.codec = codec;
         this.keys = keys;
+        this.verifier = verifier;
+        this.refusals = refusals;
         this.saves = saves;
         this.alerts = alerts;
         this.clock = clock;
@@ -66,10 +75,13 @@ final class CallbackRoute implements AsyncRoute {
 
     @Override
     public CompletionStage<HttpReply> handle(HttpCall call) {
+        RequestVerifier.Verified signed = verifier.verify(call);
         AgentCallback callback = call.bodyAs(codec, AgentCallback.class);
         CallbackValidator.check(callback);
+        NodeSignatures.requireSigner(signed, callback.nodeId(), refusals);
         refuseForged(callback, call.remoteAddr());
         if (!waiting.tryAcquire()) {
+            verifier.release(signed);
             throw new HttpError(503, "busy", maxWaiting + " callbacks are already waiting for their results to be"
                     + " saved; send these results again shortly");
         }
@@ -78,6 +90,7 @@ final class CallbackRoute implements AsyncRoute {
                 .handle((saved, error) -> {
                     waiting.release();
                     if (error != null) {
+                        verifier.release(signed);
                         throw new HttpError(503, "unavailable", "results were not saved (" + describe(error)
                                 + "); send them again");
                     }
@@ -98,16 +111,20 @@ final class CallbackRoute implements AsyncRoute {
     }
 
     private void refuseForged(AgentCallback callback, String remoteAddr) {
+        List<String> nodeKeys = keys.acceptedKeys(callback.nodeId());
         for (SubtaskResult r : callback.results()) {
-            String expected = Signatures.callbackToken(keys.secret(), r.subtaskId());
-            if (!Signatures.matches(expected, r.callbackToken())) {
+            boolean issued = false;
+            for (String key : nodeKeys) {
+                issued |= Signatures.matches(Signatures.callbackToken(key, r.subtaskId()), r.callbackToken());
+            }
+            if (!issued) {
                 forged.increment();
                 alerts.raise(Alert.CRITICAL, "forged_callback",
                         "node " + callback.nodeId() + " sent a result for subtask " + r.subtaskId()
                                 + " with a callback token we did not issue; the whole callback was refused",
                         r.taskId(), callback.nodeId(), Map.of("subtask_id", r.subtaskId(),
                                 "remote_addr", String.valueOf(remoteAddr)));
-                throw new HttpError(403, "forged_token", "callback_token of subtask " + r.subtaskId()
+                throw refusals.refuse(403, "forged_token", "callback_token of subtask " + r.subtaskId()
                         + " is not the one issued for it; no result of this callback was accepted");
             }
         }

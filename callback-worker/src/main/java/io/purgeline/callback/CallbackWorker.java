@@ -15,6 +15,7 @@ import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.Redis;
 import io.purgeline.runtime.RedisKeys;
+import io.purgeline.runtime.RegisteredNodes;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.AgentKeys;
 import io.purgeline.service.Env;
@@ -23,6 +24,9 @@ import io.purgeline.service.Lifecycle;
 import io.purgeline.service.Metrics;
 import io.purgeline.service.Probes;
 import io.purgeline.service.Rates;
+import io.purgeline.service.RecentTokens;
+import io.purgeline.service.Refusals;
+import io.purgeline.service.RequestVerifier;
 import io.purgeline.service.RunningWorker;
 import io.purgeline.service.WebServer;
 import java.time.Clock;
@@ -73,18 +77,22 @@ public final class CallbackWorker extends RunningWorker {
             // Owned before HTTP, so it publishes what HTTP handed it after HTTP has stopped taking callbacks.
             SaveBatcher saves = lifecycle.own("result saves", SaveBatcher.start(publisher, topology,
                     new InflightDeliveries(redis, redisKeys, config.codec())));
+            Refusals refusals = new Refusals(metrics);
+            // In this process's memory: a callback replayed to another instance finds its subtasks settled already.
+            RequestVerifier verifier = new RequestVerifier(NodeSignatures.of(keys), new RecentTokens(clock),
+                    RequestVerifier.DEFAULT_WINDOW, clock, refusals);
             Timer callbackTime = Metrics.latency(metrics, "purgeline_callback_seconds",
                     "an agent's callback, from its arrival to its answer (after its save was confirmed)");
-            CallbackRoute callbacks = new CallbackRoute(config.codec(), keys, saves, alerts, clock, results, forged,
-                    CallbackRoute.MAX_WAITING);
+            CallbackRoute callbacks = new CallbackRoute(config.codec(), keys, verifier, refusals, saves, alerts, clock,
+                    results, forged, CallbackRoute.MAX_WAITING);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
                     .routeAsync("POST", "/v1/agent/callback", call -> {
                         long start = System.nanoTime();
                         return callbacks.handle(call).whenComplete((reply, error) ->
                                 callbackTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
                     })
-                    .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), offline,
-                            new NodeCaches(redis, redisKeys), alerts,
+                    .route("POST", "/v1/agent/heartbeat", new HeartbeatRoute(config.codec(), verifier, refusals,
+                            new RegisteredNodes(redis, redisKeys), offline, new NodeCaches(redis, redisKeys), alerts,
                             replays, clock, heartbeats, cameBack));
             // Registered before HTTP, so closed after it: the beat says "heartbeats are being received".
             lifecycle.own("module heartbeat", ModuleHeartbeat.start(redis, redisKeys, NAME,
@@ -99,6 +107,7 @@ public final class CallbackWorker extends RunningWorker {
                         stats.put("results_accepted", (long) results.count());
                         stats.put("callbacks_waiting", (long) callbacks.waiting());
                         stats.put("forged_refused", (long) forged.count());
+                        stats.put("refused", refusals.count());
                         stats.put("heartbeats", (long) heartbeats.count());
                         stats.put("nodes_back_online", (long) cameBack.count());
                         stats.put("rates", rates.snapshot());

@@ -8,9 +8,12 @@ import io.purgeline.contracts.Ids;
 import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.NodeCaches;
 import io.purgeline.runtime.OfflineNodes;
+import io.purgeline.runtime.RegisteredNodes;
 import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
 import io.purgeline.service.HttpReply;
+import io.purgeline.service.Refusals;
+import io.purgeline.service.RequestVerifier;
 import io.purgeline.service.Route;
 import java.time.Clock;
 import java.util.Map;
@@ -20,10 +23,14 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@code POST /v1/agent/heartbeat}: records when each node was last heard from (node id → epoch millis) and, if the
  * node was offline, brings it back in the same Redis script: online again, its parked work moved for replay. The
  * replay itself runs off the request thread; the transition is alerted once. The cache kind the agent reports is
- * recorded for {@code GET /v1/caches}.
+ * recorded for {@code GET /v1/caches}. Only a registered node, signing with its own key, is heard: anyone else could
+ * bring a node "back" and have its parked work replayed.
  */
 final class HeartbeatRoute implements Route {
     private final Codec codec;
+    private final RequestVerifier verifier;
+    private final Refusals refusals;
+    private final RegisteredNodes registered;
     private final OfflineNodes offline;
     private final NodeCaches caches;
     private final Alerts alerts;
@@ -32,9 +39,13 @@ final class HeartbeatRoute implements Route {
     private final Counter received;
     private final Counter cameBack;
 
-    HeartbeatRoute(Codec codec, OfflineNodes offline, NodeCaches caches, Alerts alerts, ComebackReplays replays, Clock clock,
+    HeartbeatRoute(Codec codec, RequestVerifier verifier, Refusals refusals, RegisteredNodes registered,
+            OfflineNodes offline, NodeCaches caches, Alerts alerts, ComebackReplays replays, Clock clock,
             Counter received, Counter cameBack) {
         this.codec = codec;
+        this.verifier = verifier;
+        this.refusals = refusals;
+        this.registered = registered;
         this.offline = offline;
         this.caches = caches;
         this.alerts = alerts;
@@ -46,14 +57,20 @@ final class HeartbeatRoute implements Route {
 
     @Override
     public HttpReply handle(HttpCall call) {
+        RequestVerifier.Verified signed = verifier.verify(call);
         Heartbeat heartbeat = call.bodyAs(codec, Heartbeat.class);
         if (!Ids.isNodeId(heartbeat.nodeId())) {
             throw HttpError.badRequest("node_id is missing or not a valid node id (" + Ids.NODE_ID + "): '"
                     + heartbeat.nodeId() + "'");
         }
+        NodeSignatures.requireSigner(signed, heartbeat.nodeId(), refusals);
         long now = clock.millis();
         OfflineNodes.Comeback back;
         try {
+            if (!registered.contains(heartbeat.nodeId())) {
+                throw refusals.refuse(403, "unknown_node", "node '" + heartbeat.nodeId() + "' is not registered;"
+                        + " register it (POST /v1/nodes, admin key) before its agent starts");
+            }
             back = offline.heartbeat(heartbeat.nodeId(), now);
             caches.reported(heartbeat.nodeId(), heartbeat.cache(), now);
         } catch (JedisException e) {

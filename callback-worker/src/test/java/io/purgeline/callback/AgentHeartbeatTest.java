@@ -1,6 +1,7 @@
 package io.purgeline.callback;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.purgeline.contracts.Alert;
@@ -11,12 +12,11 @@ import io.purgeline.contracts.TaskOptions;
 import io.purgeline.contracts.TaskType;
 import io.purgeline.runtime.NodeCaches;
 import io.purgeline.runtime.OfflineNodes;
+import io.purgeline.service.AgentKeys;
 import io.purgeline.service.Env;
+import io.purgeline.testkit.SignedHttp;
 import io.purgeline.testkit.Tap;
 import io.purgeline.testkit.TestNamespace;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +33,6 @@ class AgentHeartbeatTest {
     @RegisterExtension
     static final TestNamespace ns = new TestNamespace();
 
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static CallbackWorker worker;
 
     @BeforeAll
@@ -41,6 +40,7 @@ class AgentHeartbeatTest {
         Map<String, String> env = new HashMap<>(ns.env());
         env.put("PURGELINE_HTTP_PORT", "0");
         worker = CallbackWorker.start(new Env(env));
+        ns.registeredNodes().addAll(List.of("edge-9", "edge-back", "edge-1", "edge-old"));
     }
 
     @AfterAll
@@ -122,6 +122,47 @@ class AgentHeartbeatTest {
     }
 
     @Test
+    void anUnsignedHeartbeatIsRefusedAndDoesNotCountAsLife() throws Exception {
+        HttpResponse<String> reply = as("edge-1").unsigned("POST", "/v1/agent/heartbeat",
+                "{\"node_id\":\"edge-1\",\"version\":\"1.0\"}");
+
+        assertThat(reply.statusCode()).isEqualTo(401);
+        assertThat(reply.body()).contains("unsigned");
+        assertThat(ns.redis().hget(ns.keys().nodeHeartbeats(), "edge-1")).isNull();
+    }
+
+    @Test
+    void aHeartbeatOfANodeThatIsNotRegisteredIsRefused() throws Exception {
+        HttpResponse<String> reply = post("{\"node_id\":\"edge-stranger\",\"version\":\"1.0\"}");
+
+        assertThat(reply.statusCode()).isEqualTo(403);
+        assertThat(reply.body()).contains("unknown_node").contains("edge-stranger");
+        assertThat(ns.redis().hget(ns.keys().nodeHeartbeats(), "edge-stranger")).isNull();
+    }
+
+    @Test
+    void aNodeCannotHeartbeatForAnotherAndRefusalsAreCounted() throws Exception {
+        HttpResponse<String> reply = as("edge-9").post("/v1/agent/heartbeat",
+                "{\"node_id\":\"edge-back\",\"version\":\"1.0\"}");
+
+        assertThat(reply.statusCode()).isEqualTo(403);
+        assertThat(reply.body()).contains("wrong_node");
+        assertThat(as("edge-1").unsigned("GET", "/metrics", null).body())
+                .contains("purgeline_refused_total{reason=\"wrong_node\"");
+        assertThat(post("{\"node_id\":\"edge-9\",\"version\":\"1.0\"}").statusCode())
+                .as("genuine heartbeats are still heard").isEqualTo(204);
+    }
+
+    @Test
+    void theWorkerRefusesToStartWithTheDevelopmentMasterKeyOutsideDevelopment() {
+        Map<String, String> env = new HashMap<>(ns.env());
+        env.remove("PURGELINE_DEV");
+        env.put("PURGELINE_HTTP_PORT", "0");
+
+        assertThatThrownBy(() -> CallbackWorker.start(new Env(env))).hasMessageContaining("PURGELINE_AGENT_MASTER_KEYS");
+    }
+
+    @Test
     void aHeartbeatWithoutNodeIdIsRefusedWith400() throws Exception {
         HttpResponse<String> reply = post("{\"version\":\"1.0\"}");
 
@@ -135,9 +176,14 @@ class AgentHeartbeatTest {
                 List.of(new Assignment(taskId + "@" + node, node, "127.0.0.1:1", 1)));
     }
 
+    /** Posts a heartbeat signed by the node it names (edge-1 when it names none), with that node's key. */
     private static HttpResponse<String> post(String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + "/v1/agent/heartbeat"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String node = body.contains("node_id") ? body.replaceAll(".*\"node_id\":\"([^\"]+)\".*", "$1") : "edge-1";
+        return as(node).post("/v1/agent/heartbeat", body);
+    }
+
+    private static SignedHttp as(String node) {
+        return new SignedHttp("http://127.0.0.1:" + worker.port(), node,
+                AgentKeys.from(new Env(ns.env())).signingKey(node));
     }
 }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.purgeline.contracts.AgentCallback;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.ItemResult;
+import io.purgeline.contracts.RequestSigner;
 import io.purgeline.contracts.Signatures;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.contracts.SubtaskState;
@@ -15,13 +16,15 @@ import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.InflightDeliveries;
 import io.purgeline.service.AgentKeys;
 import io.purgeline.service.Env;
+import io.purgeline.service.RecentTokens;
+import io.purgeline.service.Refusals;
+import io.purgeline.service.RequestVerifier;
 import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
 import io.purgeline.service.HttpReply;
 import io.purgeline.testkit.TestNamespace;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +49,12 @@ class CallbackBackpressureTest {
         // Not begun: saves wait, as they do for a broker slow to confirm.
         SaveBatcher saves = new SaveBatcher(ns.publisher(), ns.topology(),
                 new InflightDeliveries(ns.redis(), ns.keys(), ns.config().codec()));
-        CallbackRoute route = new CallbackRoute(codec, keys, saves, new Alerts(ns.publisher(), ns.topology(), "test"),
-                Clock.systemUTC(), metrics.counter("accepted"), metrics.counter("forged"), 1);
+        Refusals refusals = new Refusals(metrics);
+        RequestVerifier verifier = new RequestVerifier(NodeSignatures.of(keys), new RecentTokens(Clock.systemUTC()),
+                RequestVerifier.DEFAULT_WINDOW, Clock.systemUTC(), refusals);
+        CallbackRoute route = new CallbackRoute(codec, keys, verifier, refusals, saves,
+                new Alerts(ns.publisher(), ns.topology(), "test"), Clock.systemUTC(), metrics.counter("accepted"),
+                metrics.counter("forged"), 1);
         try {
             CompletableFuture<HttpReply> first = route.handle(callback("t1")).toCompletableFuture();
             assertThat(route.waiting()).isEqualTo(1);
@@ -70,9 +77,11 @@ class CallbackBackpressureTest {
     private HttpCall callback(String task) {
         String subtask = task + "@edge-1";
         AgentCallback cb = new AgentCallback("edge-1", List.of(new SubtaskResult(subtask, task,
-                Signatures.callbackToken(keys.secret(), subtask), SubtaskState.DONE,
+                Signatures.callbackToken(keys.signingKey("edge-1"), subtask), SubtaskState.DONE,
                 List.of(new ItemResult("https://a.example/x", 200, 0, 1, null)), Instant.now(), Instant.now())));
-        return new HttpCall("POST", "/v1/agent/callback", Map.of(), Map.of(), h -> null,
-                codec.toJson(cb).getBytes(StandardCharsets.UTF_8), "127.0.0.1");
+        byte[] body = codec.toJson(cb).getBytes(StandardCharsets.UTF_8);
+        Map<String, String> signed = RequestSigner.sign("POST", "/v1/agent/callback", body, "edge-1",
+                keys.signingKey("edge-1"), Clock.systemUTC());
+        return new HttpCall("POST", "/v1/agent/callback", Map.of(), Map.of(), signed::get, body, "127.0.0.1");
     }
 }

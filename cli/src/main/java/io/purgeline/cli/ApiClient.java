@@ -27,15 +27,22 @@ public final class ApiClient {
     private final String baseUrl;
     private final String worker;
     private final String urlVariable;
+    private final Credentials credentials;
 
     /**
      * @param worker      the worker that serves {@code baseUrl}, named in errors
      * @param urlVariable the environment variable that points the command line at it, named in errors
      */
     public ApiClient(String baseUrl, String worker, String urlVariable) {
+        this(baseUrl, worker, urlVariable, null);
+    }
+
+    /** @param credentials what requests are signed with; null sends them unsigned (the probes need no signature) */
+    ApiClient(String baseUrl, String worker, String urlVariable, Credentials credentials) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.worker = worker;
         this.urlVariable = urlVariable;
+        this.credentials = credentials;
     }
 
     /** A status and body as the worker answered them; 4xx and 5xx never get here (see {@link #fail}). */
@@ -67,14 +74,17 @@ public final class ApiClient {
     }
 
     private Reply send(String method, String pathAndQuery, byte[] body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+        String sent = credentials == null ? pathAndQuery : Credentials.withNonce(pathAndQuery);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + sent))
                 .timeout(ANSWER_TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        // Request signing plugs in here: the API does not verify signatures yet (issue 7 adds them).
+        if (credentials != null) {
+            credentials.sign(method, sent, body == null ? new byte[0] : body).forEach(request::header);
+        }
         HttpResponse<String> response;
         try {
             response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -116,10 +126,15 @@ public final class ApiClient {
         }
         String message = error.message() == null ? "HTTP " + status : error.message();
         int exit = switch (status) {
-            case 400, 409, 422 -> ExitCodes.BAD_INPUT;
+            case 400, 409, 413, 422 -> ExitCodes.BAD_INPUT;
+            case 401, 403 -> ExitCodes.REFUSED;
             case 404 -> ExitCodes.NOT_FOUND;
             default -> ExitCodes.SERVER_ERROR;
         };
+        if (status == 401 && credentials == null) {
+            message += " (set PURGELINE_ACCESS_KEY and PURGELINE_SECRET_KEY to sign as a customer, or"
+                    + " PURGELINE_ADMIN_KEY to sign as an operator)";
+        }
         return new CliException(exit, error.error() == null ? "http_" + status : error.error(),
                 status >= 500 ? worker + " answered " + status + ": " + message : message);
     }

@@ -1,6 +1,8 @@
 package io.purgeline.cli;
 
 import io.purgeline.contracts.Codec;
+import io.purgeline.service.AdminKey;
+import io.purgeline.service.Secrets;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,15 +23,51 @@ public final class Common {
             description = "alert-worker (dead letters); default $PURGELINE_ALERT_URL or ${DEFAULT-VALUE}")
     String alertUrl;
 
+    @Option(names = "--access-key", paramLabel = "KEY", defaultValue = "${env:PURGELINE_ACCESS_KEY}",
+            description = "sign task requests as this customer's access key (its secret in $PURGELINE_SECRET_KEY); "
+                    + "default $PURGELINE_ACCESS_KEY, else the admin key")
+    String accessKey;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
+    /** Task routes: signed as the customer when a customer key is given, else as the operator. */
     ApiClient ingest() {
-        return new ApiClient(ingestUrl, "ingest-worker", "PURGELINE_INGEST_URL (or --ingest-url)");
+        return new ApiClient(ingestUrl, "ingest-worker", "PURGELINE_INGEST_URL (or --ingest-url)",
+                accessKey != null ? customer() : admin());
     }
 
+    /** Operators' routes of ingest-worker (nodes, customers): signed with the admin key. */
+    ApiClient ingestAsAdmin() {
+        return new ApiClient(ingestUrl, "ingest-worker", "PURGELINE_INGEST_URL (or --ingest-url)", admin());
+    }
+
+    /** alert-worker: dead letters need the admin key; its other routes ignore the signature. */
     ApiClient alert() {
-        return new ApiClient(alertUrl, "alert-worker", "PURGELINE_ALERT_URL (or --alert-url)");
+        return new ApiClient(alertUrl, "alert-worker", "PURGELINE_ALERT_URL (or --alert-url)", admin());
+    }
+
+    private Credentials customer() {
+        String secret = System.getenv("PURGELINE_SECRET_KEY");
+        if (secret == null || secret.isEmpty()) {
+            throw new CliException(ExitCodes.BAD_INPUT, "no_secret", "access key " + accessKey
+                    + " given but PURGELINE_SECRET_KEY is not set (the secret is read from the environment only, "
+                    + "never from the command line)");
+        }
+        return new Credentials(accessKey, secret);
+    }
+
+    /**
+     * The admin key from {@code PURGELINE_ADMIN_KEY}; on a development machine ({@code PURGELINE_DEV=true}) its
+     * published development value, as the workers accept it there; none otherwise (the request goes unsigned and the
+     * answer says what to set).
+     */
+    private static Credentials admin() {
+        String secret = System.getenv(AdminKey.VARIABLE);
+        if ((secret == null || secret.isEmpty()) && "true".equalsIgnoreCase(System.getenv(Secrets.DEV))) {
+            secret = AdminKey.DEV_SECRET;
+        }
+        return secret == null || secret.isEmpty() ? null : new Credentials(AdminKey.ACCESS_KEY, secret);
     }
 
     PrintWriter out() {

@@ -20,7 +20,7 @@ final class NodesCommand {
     static final class ListNodes extends ApiCommand {
         @Override
         public Integer call() {
-            ApiClient.Reply reply = common.ingest().get("/v1/nodes");
+            ApiClient.Reply reply = common.ingestAsAdmin().get("/v1/nodes");
             if (common.json) {
                 common.printRaw(reply.body());
                 return ExitCodes.OK;
@@ -56,7 +56,7 @@ final class NodesCommand {
 
         @Override
         public Integer call() {
-            Node node = common.ingest().post("/v1/nodes", new Registration(nodeId, address, tier, region))
+            Node node = common.ingestAsAdmin().post("/v1/nodes", new Registration(nodeId, address, tier, region))
                     .as(Node.class);
             if (common.json) {
                 common.printJson(node);
@@ -76,7 +76,7 @@ final class NodesCommand {
 
         @Override
         public Integer call() {
-            Node node = common.ingest().post("/v1/nodes/" + Paths.segment(nodeId) + "/drain", null).as(Node.class);
+            Node node = common.ingestAsAdmin().post("/v1/nodes/" + Paths.segment(nodeId) + "/drain", null).as(Node.class);
             if (common.json) {
                 common.printJson(node);
             } else {
@@ -93,7 +93,7 @@ final class NodesCommand {
 
         @Override
         public Integer call() {
-            common.ingest().delete("/v1/nodes/" + Paths.segment(nodeId));
+            common.ingestAsAdmin().delete("/v1/nodes/" + Paths.segment(nodeId));
             if (common.json) {
                 common.printJson(new Removed(nodeId));
             } else {

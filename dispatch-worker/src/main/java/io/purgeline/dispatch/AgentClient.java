@@ -64,8 +64,8 @@ public final class AgentClient {
         // The agent refuses a token it has seen; two sends of one body within a second would sign alike (a stored
         // delivery parked twice and replayed together), so each send carries a nonce of its own.
         URI once = URI.create(uri + "?nonce=" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        return SignedPost.send(client, once, codec.encode(batchFor(first.nodeId(), parcels)), keys.accessKey(),
-                        keys.secret(), timeout)
+        return SignedPost.send(client, once, codec.encode(batchFor(first.nodeId(), parcels)), first.nodeId(),
+                        keys.signingKey(first.nodeId()), timeout)
                 .handle((response, error) -> {
                     if (error != null) {
                         String why = describe(error);
@@ -75,8 +75,12 @@ public final class AgentClient {
                 });
     }
 
-    /** The batch one node gets: its subtasks, each with the token that will prove its result genuine. */
+    /**
+     * The batch one node gets: its subtasks, each with the token that will prove its result genuine, made with that
+     * node's key (so no other node can make it).
+     */
     AgentBatch batchFor(String nodeId, List<Parcel> parcels) {
+        String nodeKey = keys.signingKey(nodeId);
         List<AgentSubtask> subtasks = new ArrayList<>(parcels.size());
         for (Parcel p : parcels) {
             DispatchMessage m = p.message();
@@ -90,7 +94,7 @@ public final class AgentClient {
                     type == TaskType.REFRESH_DIR ? m.targets() : null,
                     type == TaskType.REFRESH_TAG ? m.targets() : null,
                     m.options(),
-                    Signatures.callbackToken(keys.secret(), subtaskId)));
+                    Signatures.callbackToken(nodeKey, subtaskId)));
         }
         return new AgentBatch(nodeId, callbackApi, subtasks);
     }

@@ -8,6 +8,7 @@ import io.purgeline.contracts.Assignment;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
+import io.purgeline.contracts.NodeKeys;
 import io.purgeline.contracts.Signatures;
 import io.purgeline.contracts.TaskOptions;
 import io.purgeline.contracts.TaskType;
@@ -31,7 +32,7 @@ class AgentClientTest {
     @BeforeAll
     static void start() throws Exception {
         http = io.purgeline.service.SignedPost.startClient("test", 4);
-        client = new AgentClient(http, Codec.standard(), new AgentKeys("k", "s"),
+        client = new AgentClient(http, Codec.standard(), new AgentKeys(List.of("master")),
                 URI.create("http://127.0.0.1:8081/v1/agent/callback"), Duration.ofMillis(800));
     }
 
@@ -54,7 +55,11 @@ class AgentClientTest {
             assertThat(batch.nodeId()).isEqualTo("a");
             assertThat(batch.subtasks()).extracting(AgentSubtask::taskId).containsExactly("t1", "t2");
             assertThat(batch.subtasks()).extracting(AgentSubtask::callbackToken)
-                    .containsExactly(Signatures.callbackToken("s", "t1@a"), Signatures.callbackToken("s", "t2@a"));
+                    .containsExactly(Signatures.callbackToken(NodeKeys.derive("master", "a"), "t1@a"),
+                            Signatures.callbackToken(NodeKeys.derive("master", "a"), "t2@a"));
+            assertThat(agent.received().get(0).accessKey()).isEqualTo("a");
+            assertThat(agent.received().get(0).signedWith(NodeKeys.derive("master", "a")))
+                    .as("signed with the node's own key").isTrue();
         }
     }
 

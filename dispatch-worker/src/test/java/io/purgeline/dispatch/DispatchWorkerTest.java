@@ -8,6 +8,7 @@ import io.purgeline.contracts.Alert;
 import io.purgeline.contracts.Assignment;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
+import io.purgeline.contracts.NodeKeys;
 import io.purgeline.contracts.Signatures;
 import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
@@ -36,8 +37,7 @@ class DispatchWorkerTest {
     @RegisterExtension
     static final TestNamespace ns = new TestNamespace();
 
-    private static final String ACCESS_KEY = "test-dispatch";
-    private static final String SECRET = "test-agent-secret";
+    private static final String MASTER = "test-agent-master";
     private static final String CALLBACK_API = "http://127.0.0.1:18081/v1/agent/callback";
 
     private static final DeadLetterReader dead = new DeadLetterReader(ns);
@@ -48,8 +48,7 @@ class DispatchWorkerTest {
         Map<String, String> env = new HashMap<>(ns.env());
         env.put("PURGELINE_HTTP_PORT", "0");
         env.put("PURGELINE_AGENT_TIMEOUT_MS", "1000");
-        env.put("PURGELINE_AGENT_ACCESS_KEY", ACCESS_KEY);
-        env.put("PURGELINE_AGENT_SECRET", SECRET);
+        env.put("PURGELINE_AGENT_MASTER_KEYS", MASTER);
         env.put("PURGELINE_CALLBACK_API", CALLBACK_API);
         worker = DispatchWorker.start(new Env(env));
     }
@@ -68,10 +67,14 @@ class DispatchWorkerTest {
 
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> edge1.received().size() == 1 && edge2.received().size() == 1);
-            for (FakeAgent.Received r : List.of(edge1.received().get(0), edge2.received().get(0))) {
+            for (String node : List.of("edge-1", "edge-2")) {
+                FakeAgent.Received r = (node.equals("edge-1") ? edge1 : edge2).received().get(0);
                 assertThat(r.path()).startsWith("/v1/agent/task?nonce=");
-                assertThat(r.accessKey()).isEqualTo(ACCESS_KEY);
-                assertThat(r.signedWith(SECRET)).as("Token verifies under the agent secret").isTrue();
+                assertThat(r.accessKey()).isEqualTo(node);
+                assertThat(r.signedWith(NodeKeys.derive(MASTER, node))).as("Token verifies under the node's key")
+                        .isTrue();
+                assertThat(r.signedWith(NodeKeys.derive(MASTER, "edge-1".equals(node) ? "edge-2" : "edge-1")))
+                        .as("and under no other node's").isFalse();
             }
             AgentBatch batch = edge2.received().get(0).batch();
             assertThat(batch.nodeId()).isEqualTo("edge-2");
@@ -81,7 +84,7 @@ class DispatchWorkerTest {
                 assertThat(s.taskId()).isEqualTo("task-ok");
                 assertThat(s.type()).isEqualTo(TaskType.REFRESH);
                 assertThat(s.urls()).containsExactly("https://www.example.com/a.js", "https://www.example.com/b.js");
-                assertThat(s.callbackToken()).isEqualTo(Signatures.callbackToken(SECRET, "task-ok@edge-2"));
+                assertThat(s.callbackToken()).isEqualTo(Signatures.callbackToken(NodeKeys.derive(MASTER, "edge-2"), "task-ok@edge-2"));
             });
 
             // Stopping lets the handler finish; anything unacked would be back in the lane queue.

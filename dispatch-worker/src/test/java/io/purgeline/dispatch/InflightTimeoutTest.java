@@ -49,8 +49,7 @@ class InflightTimeoutTest {
         env.put("PURGELINE_AGENT_TIMEOUT_MS", "500");
         env.put("PURGELINE_INFLIGHT_TIMEOUT_MS", "300");
         env.put("PURGELINE_SWEEP_INTERVAL_MS", "100");
-        env.put("PURGELINE_AGENT_ACCESS_KEY", "test-dispatch");
-        env.put("PURGELINE_AGENT_SECRET", "test-agent-secret");
+        env.put("PURGELINE_AGENT_MASTER_KEYS", "test-agent-master");
         worker = DispatchWorker.start(new Env(env));
     }
 

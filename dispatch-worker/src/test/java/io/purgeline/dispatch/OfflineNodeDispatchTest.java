@@ -47,8 +47,7 @@ class OfflineNodeDispatchTest {
         Map<String, String> env = new HashMap<>(ns.env());
         env.put("PURGELINE_HTTP_PORT", "0");
         env.put("PURGELINE_AGENT_TIMEOUT_MS", "1000");
-        env.put("PURGELINE_AGENT_ACCESS_KEY", "test-dispatch");
-        env.put("PURGELINE_AGENT_SECRET", "test-agent-secret");
+        env.put("PURGELINE_AGENT_MASTER_KEYS", "test-agent-master");
         env.put("PURGELINE_SWEEP_INTERVAL_MS", "100");
         env.put("PURGELINE_NODE_HEARTBEAT_TIMEOUT_MS", "3000");
         alerts = ns.tap(ns.topology().alertsExchange(), "#");

@@ -1,6 +1,9 @@
 package io.purgeline.agent;
 
 import io.purgeline.contracts.Heartbeat;
+import io.purgeline.service.RecentTokens;
+import io.purgeline.service.Refusals;
+import io.purgeline.service.RequestVerifier;
 import io.purgeline.service.Route;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,18 +43,20 @@ public final class AgentNode implements AutoCloseable {
     public static AgentNode start(AgentSettings settings, CacheAdapter cache, AgentResources shared,
             ExecutionCallback executed) {
         String nodeId = settings.nodeId();
-        ResultReporter reporter = new ResultReporter(shared.client(), shared.codec(), shared.keys(), nodeId,
+        ResultReporter reporter = new ResultReporter(shared.client(), shared.codec(), settings.keys(),
                 settings.callbackTimeout(), ResultReporter.DEFAULT_BACKOFF, shared.timer(), shared.metrics());
         RecentSubtasks recent = new RecentSubtasks(settings.rememberSubtasks(), settings.rememberBytes(), settings.rememberFor(),
                 shared.clock());
         SubtaskRunner runner = new SubtaskRunner(nodeId, cache, reporter, recent, shared.workers(), settings.workers(),
                 settings.queueCapacity(), executed, shared.metrics());
-        TaskEndpoint tasks = new TaskEndpoint(nodeId, new SignatureVerifier(shared.keys(), shared.clock()),
+        TaskEndpoint tasks = new TaskEndpoint(nodeId, new RequestVerifier(settings.keys()::secretsOf,
+                        new RecentTokens(shared.clock()), RequestVerifier.DEFAULT_WINDOW, shared.clock(),
+                        new Refusals(shared.metrics())),
                 shared.codec(), runner);
         String version = version();
         HeartbeatSender heartbeats = settings.heartbeatUrl() == null ? null : HeartbeatSender.start(
                 shared.heartbeatClient(),
-                shared.codec(), shared.keys(), settings.heartbeatUrl(), settings.heartbeatInterval(),
+                shared.codec(), settings.keys(), settings.heartbeatUrl(), settings.heartbeatInterval(),
                 settings.callbackTimeout(),
                 () -> new Heartbeat(nodeId, version, cache.kind(), runner.queued(), runner.running()),
                 shared.heartbeatTimer());

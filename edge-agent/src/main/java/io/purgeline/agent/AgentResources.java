@@ -2,7 +2,6 @@ package io.purgeline.agent;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.purgeline.contracts.Codec;
-import io.purgeline.service.AgentKeys;
 import io.purgeline.service.SignedPost;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -15,7 +14,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * What every agent node of one process shares: one pooled HTTP client (to the cache and for results), one pool of
- * threads that work on subtasks, one timer for callback retries, the codec, the link keys, the clock and the meter
+ * threads that work on subtasks, one timer for callback retries, the codec, the clock and the meter
  * registry. Heartbeats have a small client (on the same threads) and a timer of their own: queued behind a backlog of
  * results or of their retries, a heartbeat would arrive late and get a busy node marked offline. A deployed agent is
  * one node and sizes the pool to that node's workers; the fleet simulator runs hundreds of nodes on one set of these,
@@ -28,12 +27,11 @@ public final class AgentResources implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ScheduledExecutorService heartbeatTimer;
     private final Codec codec;
-    private final AgentKeys keys;
     private final Clock clock;
     private final MeterRegistry metrics;
 
     private AgentResources(HttpClient client, HttpClient heartbeatClient, ExecutorService workers,
-            ScheduledExecutorService timer, ScheduledExecutorService heartbeatTimer, Codec codec, AgentKeys keys,
+            ScheduledExecutorService timer, ScheduledExecutorService heartbeatTimer, Codec codec,
             Clock clock, MeterRegistry metrics) {
         this.client = client;
         this.heartbeatClient = heartbeatClient;
@@ -41,7 +39,6 @@ public final class AgentResources implements AutoCloseable {
         this.timer = timer;
         this.heartbeatTimer = heartbeatTimer;
         this.codec = codec;
-        this.keys = keys;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -53,7 +50,7 @@ public final class AgentResources implements AutoCloseable {
      *                      short, while its default pool grows to dozens of threads under a burst of callbacks
      * @param maxConnectionsPerDestination pooled connections to one cache or callback-worker
      */
-    public static AgentResources start(String name, AgentKeys keys, int workerThreads, int ioThreads,
+    public static AgentResources start(String name, int workerThreads, int ioThreads,
             int maxConnectionsPerDestination, MeterRegistry metrics) throws Exception {
         if (workerThreads < 1) {
             throw new IllegalArgumentException("an agent needs at least 1 worker thread, got " + workerThreads);
@@ -74,7 +71,7 @@ public final class AgentResources implements AutoCloseable {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, name + "-timer"));
         ScheduledExecutorService heartbeatTimer = Executors.newSingleThreadScheduledExecutor(
                 r -> new Thread(r, name + "-heartbeats"));
-        return new AgentResources(client, heartbeatClient, workers, timer, heartbeatTimer, Codec.standard(), keys,
+        return new AgentResources(client, heartbeatClient, workers, timer, heartbeatTimer, Codec.standard(),
                 Clock.systemUTC(), metrics);
     }
 
@@ -100,10 +97,6 @@ public final class AgentResources implements AutoCloseable {
 
     public Codec codec() {
         return codec;
-    }
-
-    public AgentKeys keys() {
-        return keys;
     }
 
     public Clock clock() {

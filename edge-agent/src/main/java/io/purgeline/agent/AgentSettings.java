@@ -1,6 +1,7 @@
 package io.purgeline.agent;
 
 import io.purgeline.service.Env;
+import io.purgeline.service.NodeLinkKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
  *                      and its in-flight timeout, the two ways the same subtask comes back
  * @param rememberBytes the encoded results remembered at most, whatever their count: a hundred-URL result is tens
  *                      of KB, so the count alone would let a busy node's memory grow to gigabytes
+ * @param keys          this node's link keys ({@code PURGELINE_NODE_KEYS}; docs/contracts.md, node keys)
  */
 public record AgentSettings(
         String nodeId,
@@ -39,7 +41,8 @@ public record AgentSettings(
         Duration callbackTimeout,
         int rememberSubtasks,
         Duration rememberFor,
-        long rememberBytes) {
+        long rememberBytes,
+        NodeLinkKeys keys) {
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -68,7 +71,8 @@ public record AgentSettings(
                 atLeastOne("PURGELINE_AGENT_REMEMBER", env.integer("PURGELINE_AGENT_REMEMBER", 100_000)),
                 positive("PURGELINE_AGENT_REMEMBER_MS",
                         env.millis("PURGELINE_AGENT_REMEMBER_MS", Duration.ofMinutes(10))),
-                atLeastOne("PURGELINE_AGENT_REMEMBER_BYTES", env.integer("PURGELINE_AGENT_REMEMBER_BYTES", 8 << 20)));
+                atLeastOne("PURGELINE_AGENT_REMEMBER_BYTES", env.integer("PURGELINE_AGENT_REMEMBER_BYTES", 8 << 20)),
+                NodeLinkKeys.from(env, nodeId));
     }
 
     /** An absolute http(s) URL; a trailing slash is dropped so that paths can be appended. */

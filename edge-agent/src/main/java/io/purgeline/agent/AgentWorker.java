@@ -1,7 +1,6 @@
 package io.purgeline.agent;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.purgeline.service.AgentKeys;
 import io.purgeline.service.Env;
 import io.purgeline.service.HttpConfig;
 import io.purgeline.service.Lifecycle;
@@ -25,7 +24,6 @@ public final class AgentWorker extends RunningWorker {
 
     public static AgentWorker start(Env env) throws Exception {
         AgentSettings settings = AgentSettings.from(env);
-        AgentKeys keys = AgentKeys.from(env);
         Lifecycle lifecycle = new Lifecycle(NAME);
         try {
             PrometheusMeterRegistry metrics = Metrics.registry(NAME);
@@ -33,7 +31,7 @@ public final class AgentWorker extends RunningWorker {
             // and callbacks and heartbeats are short, so twice the workers covers every destination without queueing
             // (connections and client threads alike).
             int perWorker = settings.workers() * 2 + 2;
-            AgentResources shared = lifecycle.own("shared resources", AgentResources.start(NAME, keys,
+            AgentResources shared = lifecycle.own("shared resources", AgentResources.start(NAME,
                     settings.workers(), Math.max(8, perWorker), perWorker, metrics));
             CacheAdapter cache = CacheAdapters.forKind(settings.cacheKind(), shared.client(), settings.cacheUrl(),
                     settings.cacheTimeout(), PrefetchLimits.from(env));

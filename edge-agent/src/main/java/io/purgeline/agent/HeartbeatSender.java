@@ -2,7 +2,7 @@ package io.purgeline.agent;
 
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.Heartbeat;
-import io.purgeline.service.AgentKeys;
+import io.purgeline.service.NodeLinkKeys;
 import io.purgeline.service.SignedPost;
 import java.net.URI;
 import java.time.Duration;
@@ -26,7 +26,7 @@ public final class HeartbeatSender implements AutoCloseable {
 
     private final HttpClient client;
     private final Codec codec;
-    private final AgentKeys keys;
+    private final NodeLinkKeys keys;
     private final URI uri;
     private final Duration timeout;
     private final Supplier<Heartbeat> state;
@@ -35,7 +35,7 @@ public final class HeartbeatSender implements AutoCloseable {
     private volatile boolean paused;
     private volatile boolean lastDelivered = true;
 
-    private HeartbeatSender(HttpClient client, Codec codec, AgentKeys keys, URI uri, Duration timeout,
+    private HeartbeatSender(HttpClient client, Codec codec, NodeLinkKeys keys, URI uri, Duration timeout,
             Supplier<Heartbeat> state, ScheduledExecutorService timer) {
         this.client = client;
         this.codec = codec;
@@ -47,7 +47,7 @@ public final class HeartbeatSender implements AutoCloseable {
     }
 
     /** @param timer the agent's shared timer; cancelling this sender's schedule leaves it running */
-    public static HeartbeatSender start(HttpClient client, Codec codec, AgentKeys keys, URI callbackBase,
+    public static HeartbeatSender start(HttpClient client, Codec codec, NodeLinkKeys keys, URI callbackBase,
             Duration interval, Duration timeout, Supplier<Heartbeat> state, ScheduledExecutorService timer) {
         HeartbeatSender sender = new HeartbeatSender(client, codec, keys, URI.create(callbackBase + PATH), timeout,
                 state, timer);
@@ -72,7 +72,7 @@ public final class HeartbeatSender implements AutoCloseable {
         if (paused) {
             return;
         }
-        SignedPost.send(client, uri, codec.encode(state.get()), keys.accessKey(), keys.secret(), timeout)
+        SignedPost.send(client, uri, codec.encode(state.get()), keys.nodeId(), keys.signing(), timeout)
                 .whenComplete((response, error) -> {
                     boolean delivered = error == null && response.getStatus() / 100 == 2;
                     if (delivered != lastDelivered) {

@@ -6,7 +6,7 @@ import io.purgeline.contracts.AgentCallback;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.Encoded;
 import io.purgeline.contracts.SubtaskResult;
-import io.purgeline.service.AgentKeys;
+import io.purgeline.service.NodeLinkKeys;
 import io.purgeline.service.SignedPost;
 import java.net.URI;
 import java.time.Duration;
@@ -59,7 +59,7 @@ public final class ResultReporter implements AutoCloseable {
 
     private final HttpClient client;
     private final Codec codec;
-    private final AgentKeys keys;
+    private final NodeLinkKeys keys;
     private final String nodeId;
     private final Duration timeout;
     private final List<Duration> backoff;
@@ -72,12 +72,12 @@ public final class ResultReporter implements AutoCloseable {
     private final Map<URI, Courier> couriers = new ConcurrentHashMap<>();
 
     /** @param scheduler runs the delayed retries; shared with other parts of the agent, it is not shut down here */
-    public ResultReporter(HttpClient client, Codec codec, AgentKeys keys, String nodeId, Duration timeout,
+    public ResultReporter(HttpClient client, Codec codec, NodeLinkKeys keys, Duration timeout,
             List<Duration> backoff, ScheduledExecutorService scheduler, MeterRegistry metrics) {
         this.client = client;
         this.codec = codec;
         this.keys = keys;
-        this.nodeId = nodeId;
+        this.nodeId = keys.nodeId();
         this.timeout = timeout;
         this.backoff = List.copyOf(backoff);
         this.scheduler = scheduler;
@@ -149,8 +149,8 @@ public final class ResultReporter implements AutoCloseable {
 
     /** Sends one callback; {@code then} runs once this attempt has an answer (retries go on beside later callbacks). */
     private void attempt(URI callbackApi, List<SubtaskResult> results, int attempt, Runnable then) {
-        SignedPost.send(client, callbackApi, codec.encode(new AgentCallback(nodeId, results)), keys.accessKey(),
-                        keys.secret(), timeout)
+        SignedPost.send(client, callbackApi, codec.encode(new AgentCallback(nodeId, results)), keys.nodeId(),
+                        keys.signing(), timeout)
                 .whenComplete((response, error) -> {
                     try {
                         String failure = error != null ? describe(error) : failureOf(response);

@@ -7,6 +7,7 @@ import io.purgeline.contracts.Codec;
 import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
 import io.purgeline.service.HttpReply;
+import io.purgeline.service.RequestVerifier;
 import io.purgeline.service.Route;
 import java.net.URI;
 
@@ -19,11 +20,11 @@ public final class TaskEndpoint implements Route {
     public static final String PATH = "/v1/agent/task";
 
     private final String nodeId;
-    private final SignatureVerifier verifier;
+    private final RequestVerifier verifier;
     private final Codec codec;
     private final SubtaskRunner runner;
 
-    public TaskEndpoint(String nodeId, SignatureVerifier verifier, Codec codec, SubtaskRunner runner) {
+    public TaskEndpoint(String nodeId, RequestVerifier verifier, Codec codec, SubtaskRunner runner) {
         this.nodeId = nodeId;
         this.verifier = verifier;
         this.codec = codec;
@@ -32,7 +33,7 @@ public final class TaskEndpoint implements Route {
 
     @Override
     public HttpReply handle(HttpCall call) {
-        String token = verifier.verify(call);
+        RequestVerifier.Verified signed = verifier.verify(call);
         try {
             AgentBatch batch = call.bodyAs(codec, AgentBatch.class);
             URI callbackApi = validate(batch);
@@ -46,7 +47,7 @@ public final class TaskEndpoint implements Route {
             return HttpReply.json(202, new BatchQueued(BatchQueued.QUEUED, batch.subtasks().size(), admission.duplicates(),
                     admission.stillRunning()));
         } catch (RuntimeException e) {
-            verifier.release(token);
+            verifier.release(signed);
             throw e;
         }
     }

@@ -19,10 +19,18 @@ class AgentSettingsTest {
     @Test
     void anUnsupportedCacheKindIsNamedWithTheSupportedOnes() {
         assertThatThrownBy(() -> AgentWorker.start(new Env(Map.of("PURGELINE_HTTP_PORT", "0",
-                "PURGELINE_NODE_ID", "edge-1", "PURGELINE_CACHE_KIND", "haproxy"))))
+                "PURGELINE_NODE_ID", "edge-1", "PURGELINE_CACHE_KIND", "haproxy", "PURGELINE_NODE_KEYS", "k"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'haproxy' is not supported")
                 .hasMessageContaining("supported: varnish, nginx, ats, squid");
+    }
+
+    @Test
+    void anAgentWithoutItsKeyDoesNotStartOutsideDevelopment() {
+        assertThatThrownBy(() -> AgentWorker.start(new Env(Map.of("PURGELINE_HTTP_PORT", "0",
+                "PURGELINE_NODE_ID", "edge-1"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PURGELINE_NODE_KEYS is required");
     }
 
     @Test

@@ -24,8 +24,9 @@ import org.eclipse.jetty.http.HttpMethod;
 /** An agent started in-process for a test, and the dispatcher's side of the link to it. */
 final class AgentUnderTest implements AutoCloseable {
     static final String NODE_ID = "edge-test-1";
-    static final String ACCESS_KEY = "test-dispatch";
-    static final String SECRET = "test-agent-secret";
+    /** Requests on the agent links are signed with the node id as access key and the node's own key. */
+    static final String ACCESS_KEY = NODE_ID;
+    static final String SECRET = "test-node-key";
 
     private final AgentWorker agent;
     private final HttpClient client;
@@ -43,8 +44,7 @@ final class AgentUnderTest implements AutoCloseable {
                 "PURGELINE_NODE_ID", NODE_ID,
                 "PURGELINE_HTTP_PORT", "0",
                 "PURGELINE_CACHE_URL", cacheUrl,
-                "PURGELINE_AGENT_ACCESS_KEY", ACCESS_KEY,
-                "PURGELINE_AGENT_SECRET", SECRET));
+                "PURGELINE_NODE_KEYS", SECRET));
         env.putAll(extra);
         AgentWorker agent = AgentWorker.start(new Env(env));
         return new AgentUnderTest(agent, SignedPost.startClient("test-dispatcher", 8), callbackApi);
@@ -93,6 +93,12 @@ final class AgentUnderTest implements AutoCloseable {
                 .body(new BytesRequestContent("application/json", body))
                 .timeout(5, TimeUnit.SECONDS)
                 .send();
+    }
+
+    /** The agent's {@code GET /metrics}, Prometheus text. */
+    String metrics() throws Exception {
+        return client.newRequest("http://127.0.0.1:" + agent.port() + "/metrics").timeout(5, TimeUnit.SECONDS).send()
+                .getContentAsString();
     }
 
     /** The agent's {@code GET /stats}. */

@@ -76,8 +76,7 @@ class LargePrefetchHeapTest {
                 "PURGELINE_HTTP_PORT", Integer.toString(agentPort),
                 "PURGELINE_CACHE_KIND", NginxAdapter.KIND,
                 "PURGELINE_CACHE_URL", nginx.url(),
-                "PURGELINE_AGENT_ACCESS_KEY", AgentUnderTest.ACCESS_KEY,
-                "PURGELINE_AGENT_SECRET", AgentUnderTest.SECRET));
+                "PURGELINE_NODE_KEYS", AgentUnderTest.SECRET));
         agent = child.start();
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
             assertThat(agent.isAlive()).as("the agent process; its output is in " + log).isTrue();

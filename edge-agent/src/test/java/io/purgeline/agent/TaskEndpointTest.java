@@ -69,6 +69,7 @@ class TaskEndpointTest {
 
         assertThat(answer.getStatus()).isEqualTo(401);
         assertThat(answer.getContentAsString()).contains("Token does not match");
+        assertThat(agent.metrics()).contains("purgeline_refused_total{reason=\"bad_signature\"");
     }
 
     @Test
@@ -80,7 +81,7 @@ class TaskEndpointTest {
                 Signatures.sign(AgentUnderTest.SECRET, "POST", TaskEndpoint.PATH, stale, body));
 
         assertThat(answer.getStatus()).isEqualTo(401);
-        assertThat(answer.getContentAsString()).contains("away from the agent's clock");
+        assertThat(answer.getContentAsString()).contains("away from this server's clock");
     }
 
     @Test
@@ -92,7 +93,7 @@ class TaskEndpointTest {
                 Signatures.sign(AgentUnderTest.SECRET, "POST", TaskEndpoint.PATH, now, body));
 
         assertThat(answer.getStatus()).isEqualTo(401);
-        assertThat(answer.getContentAsString()).contains("unknown access key");
+        assertThat(answer.getContentAsString()).contains("access key 'someone-else' is unknown");
     }
 
     @Test

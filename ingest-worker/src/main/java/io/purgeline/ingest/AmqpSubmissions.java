@@ -5,8 +5,10 @@ import io.purgeline.contracts.TaskSubmission;
 import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.DeadLetters;
 import io.purgeline.runtime.Inbound;
+import io.purgeline.runtime.PoisonMessageException;
 import io.purgeline.runtime.QueueConsumer;
 import io.purgeline.runtime.Topology;
+import io.purgeline.service.Refusals;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +20,9 @@ import java.util.Map;
  * does not decode and a task that is rejected are poison: parked in {@code ingest.dead} with the reason and alerted,
  * so an operator can fix and replay them (a task rejected for want of matching nodes, for example, once the nodes are
  * registered).
+ *
+ * <p>Only the upstream may submit: a submission must carry the AMQP {@code user_id} of the configured upstream user
+ * (which the broker checks against the publishing connection's user), and comes through this worker's vhost.
  */
 public final class AmqpSubmissions {
     private AmqpSubmissions() {}
@@ -33,18 +38,25 @@ public final class AmqpSubmissions {
 
     /** Starts consuming; the returned consumer is owned by the caller. */
     public static QueueConsumer start(Broker broker, Topology topology, DeadLetters dead, Codec codec,
-            TaskIntake intake, int concurrency) {
+            TaskIntake intake, int concurrency, String upstreamUser, Refusals refusals) {
         return QueueConsumer.sortingBatch(broker,
                 QueueConsumer.Spec.of(topology.ingestQueue(), Topology.Area.INGEST).concurrency(concurrency),
-                BATCH, FILL, dead, in -> decode(in, codec), submissions -> handle(intake, submissions),
-                intake::giveUp);
+                BATCH, FILL, dead, in -> decode(in, codec, upstreamUser, refusals),
+                submissions -> handle(intake, submissions), intake::giveUp);
     }
 
     /**
-     * The submission, decoded strictly (a field the contract does not have is refused, naming it); when it names no
-     * task id, the message id is the task id, so a republished copy is a duplicate.
+     * The submission, if the upstream published it, decoded strictly (a field the contract does not have is refused,
+     * naming it); when it names no task id, the message id is the task id, so a republished copy is a duplicate.
      */
-    static TaskSubmission decode(Inbound in, Codec codec) {
+    static TaskSubmission decode(Inbound in, Codec codec, String upstreamUser, Refusals refusals) {
+        String user = in.message().getMessageProperties().getReceivedUserId();
+        if (!upstreamUser.equals(user)) {
+            refusals.count("foreign_publisher");
+            throw new PoisonMessageException("submission refused: published " + (user == null
+                    ? "without a user_id property" : "by AMQP user '" + user + "'") + ", only the upstream user '"
+                    + upstreamUser + "' may submit tasks (it sets user_id to its own user name)");
+        }
         TaskSubmission s = in.decodeStrict(codec, TaskSubmission.class);
         return s.taskId() == null && in.messageId() != null ? s.withTaskId(in.messageId()) : s;
     }
@@ -59,6 +71,8 @@ public final class AmqpSubmissions {
         for (int i = 0; i < results.size(); i++) {
             if (results.get(i) instanceof TaskIntake.Rejected r) {
                 rejected.put(i, "task rejected: " + r.reason());
+            } else if (results.get(i) instanceof TaskIntake.Refused r) {
+                rejected.put(i, "task refused (" + r.reason() + "): " + r.message());
             }
         }
         return rejected;

@@ -15,7 +15,8 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * {@code GET /v1/caches}: what each cache kind can do and which registered nodes run it, so that a caller knows
  * before submitting which nodes would report a purge kind unsupported. A node's kind is what its agent last said in a
- * heartbeat; a node whose agent has not said (not yet heartbeated, or too old to report it) is listed apart.
+ * heartbeat; a node whose agent has not said (not yet heartbeated, or too old to report it) is listed apart. It lists
+ * the registered nodes, so it is for operators (admin key), like the node routes.
  */
 public final class CacheRoutes {
     /** One cache kind: its support ({@code types} absent for a kind this version does not know) and its nodes. */
@@ -25,14 +26,16 @@ public final class CacheRoutes {
 
     private final NodeRegistry registry;
     private final NodeCaches caches;
+    private final ApiAuth auth;
 
-    public CacheRoutes(NodeRegistry registry, NodeCaches caches) {
+    public CacheRoutes(NodeRegistry registry, NodeCaches caches, ApiAuth auth) {
         this.registry = registry;
         this.caches = caches;
+        this.auth = auth;
     }
 
     public WebServer.Builder install(WebServer.Builder http) {
-        return http.route("GET", "/v1/caches", call -> HttpReply.json(200, caches()));
+        return http.route("GET", "/v1/caches", auth.admin(call -> HttpReply.json(200, caches())));
     }
 
     Caches caches() {

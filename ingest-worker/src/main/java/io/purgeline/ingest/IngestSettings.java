@@ -1,7 +1,10 @@
 package io.purgeline.ingest;
 
 import io.purgeline.contracts.TaskType;
+import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.service.Env;
+import io.purgeline.service.RequestVerifier;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -14,13 +17,22 @@ import java.util.Map;
  * @param dispatchChunk {@code PURGELINE_DISPATCH_CHUNK}: most nodes per dispatch message
  * @param consumers     {@code PURGELINE_INGEST_CONSUMERS}: AMQP submissions handled at once. Each spends most of its
  *                      time waiting for publisher confirms (~7 ms), not on the CPU, so a few beat one even on 2 cores.
+ * @param signatureWindow {@code PURGELINE_SIGNATURE_WINDOW_MS}: how far a request's Timestamp may be from this clock
+ *                      (and how long its token is remembered against replays); default 60 s
+ * @param upstreamUser  {@code PURGELINE_UPSTREAM_AMQP_USER}: the AMQP user whose submissions are taken (their
+ *                      {@code user_id}); default the user this worker connects as ({@code PURGELINE_AMQP_USER})
  */
-public record IngestSettings(Map<TaskType, Integer> maxTargets, int dispatchChunk, int consumers) {
+public record IngestSettings(Map<TaskType, Integer> maxTargets, int dispatchChunk, int consumers,
+        Duration signatureWindow, String upstreamUser) {
     public IngestSettings {
         maxTargets.forEach((type, max) -> atLeastOne(envName(type), max));
         maxTargets = Map.copyOf(maxTargets);
         atLeastOne("PURGELINE_DISPATCH_CHUNK", dispatchChunk);
         atLeastOne("PURGELINE_INGEST_CONSUMERS", consumers);
+        if (signatureWindow.toSeconds() < 1) {
+            throw new IllegalArgumentException("PURGELINE_SIGNATURE_WINDOW_MS must be at least 1000, got "
+                    + signatureWindow.toMillis());
+        }
     }
 
     public static IngestSettings from(Env env) {
@@ -32,7 +44,9 @@ public record IngestSettings(Map<TaskType, Integer> maxTargets, int dispatchChun
         }
         return new IngestSettings(perType,
                 env.integer("PURGELINE_DISPATCH_CHUNK", TaskExpander.DEFAULT_CHUNK),
-                env.integer("PURGELINE_INGEST_CONSUMERS", 4));
+                env.integer("PURGELINE_INGEST_CONSUMERS", 4),
+                env.millis("PURGELINE_SIGNATURE_WINDOW_MS", RequestVerifier.DEFAULT_WINDOW),
+                env.str("PURGELINE_UPSTREAM_AMQP_USER", PurgelineConfig.from(env).amqp().user()));
     }
 
     private static String envName(TaskType type) {

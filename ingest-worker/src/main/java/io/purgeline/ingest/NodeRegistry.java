@@ -5,13 +5,17 @@ import io.purgeline.contracts.TargetUrl;
 import static io.purgeline.ingest.Identifiers.quote;
 
 import io.purgeline.contracts.Node;
+import io.purgeline.runtime.RegisteredNodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
-/** The cache nodes purgeline sends work to, kept in the {@code nodes} table. Ingest is that table's only writer. */
+/**
+ * The cache nodes purgeline sends work to, kept in the {@code nodes} table. Ingest is that table's only writer, and
+ * keeps the set of registered ids in Redis beside it ({@link RegisteredNodes}) for callback-worker.
+ */
 public final class NodeRegistry {
     /** Most caches are edges; parents (tier 1) are the few that are registered deliberately. */
     public static final int DEFAULT_TIER = 2;
@@ -33,10 +37,20 @@ public final class NodeRegistry {
     private record Snapshot(List<Node> nodes, long readAtNanos) {}
 
     private final NodeRows rows;
+    private final RegisteredNodes registered;
     private volatile Snapshot snapshot;
 
-    public NodeRegistry(Jdbi jdbi) {
+    public NodeRegistry(Jdbi jdbi, RegisteredNodes registered) {
         this.rows = Objects.requireNonNull(jdbi, "null jdbi").onDemand(NodeRows.class);
+        this.registered = Objects.requireNonNull(registered, "null registered");
+    }
+
+    /**
+     * Adds every node of the table to the Redis set, at start-up: a set lost with Redis's data is rebuilt. Only adds,
+     * so a registration made meanwhile by another instance is never taken out.
+     */
+    public void publishRegistered() {
+        registered.addAll(rows.all().stream().map(Node::nodeId).toList());
     }
 
     /**
@@ -65,6 +79,7 @@ public final class NodeRegistry {
         }
         Node node = new Node(r.nodeId(), r.address(), tier, region, ONLINE);
         rows.upsert(node);
+        registered.add(node.nodeId());
         forgetSnapshot();
         return node;
     }
@@ -135,6 +150,7 @@ public final class NodeRegistry {
     /** @return whether the node was registered */
     public boolean remove(String nodeId) {
         boolean removed = rows.delete(nodeId) > 0;
+        registered.remove(nodeId);
         forgetSnapshot();
         return removed;
     }

@@ -7,23 +7,28 @@ import io.purgeline.service.HttpReply;
 import io.purgeline.service.WebServer;
 import java.util.Map;
 
-/** The node registry over HTTP: {@code /v1/nodes}, {@code /v1/nodes/{node_id}} and its drain (docs/contracts.md). */
+/**
+ * The node registry over HTTP: {@code /v1/nodes}, {@code /v1/nodes/{node_id}} and its drain (docs/contracts.md), for
+ * operators only: whoever registers a node id at an address receives its work.
+ */
 public final class NodeRoutes {
     private final NodeRegistry registry;
     private final Codec codec;
+    private final ApiAuth auth;
 
-    public NodeRoutes(NodeRegistry registry, Codec codec) {
+    public NodeRoutes(NodeRegistry registry, Codec codec, ApiAuth auth) {
         this.registry = registry;
         this.codec = codec;
+        this.auth = auth;
     }
 
     public WebServer.Builder install(WebServer.Builder http) {
         return http
-                .route("POST", "/v1/nodes", this::register)
-                .route("GET", "/v1/nodes", call -> HttpReply.json(200, Map.of("nodes", registry.list())))
-                .route("GET", "/v1/nodes/{node_id}", this::get)
-                .route("POST", "/v1/nodes/{node_id}/drain", this::drain)
-                .route("DELETE", "/v1/nodes/{node_id}", this::remove);
+                .route("POST", "/v1/nodes", auth.admin(this::register))
+                .route("GET", "/v1/nodes", auth.admin(call -> HttpReply.json(200, Map.of("nodes", registry.list()))))
+                .route("GET", "/v1/nodes/{node_id}", auth.admin(this::get))
+                .route("POST", "/v1/nodes/{node_id}/drain", auth.admin(this::drain))
+                .route("DELETE", "/v1/nodes/{node_id}", auth.admin(this::remove));
     }
 
     private HttpReply register(HttpCall call) {

@@ -2,6 +2,7 @@ package io.purgeline.ingest;
 
 import io.purgeline.contracts.TaskSubmission;
 import io.purgeline.contracts.Node;
+import io.purgeline.service.Refusals;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,7 +23,7 @@ public final class TaskIntake {
     private static final Logger log = LoggerFactory.getLogger(TaskIntake.class);
 
     /** What intake decided about one submission. */
-    public sealed interface Result permits Accepted, Rejected, Duplicate {}
+    public sealed interface Result permits Accepted, Rejected, Refused, Duplicate {}
 
     public record Accepted(String taskId, int total) implements Result {}
 
@@ -40,9 +41,18 @@ public final class TaskIntake {
         }
     }
 
+    /**
+     * Refused for want of trust: an unknown or disabled customer, a target outside the customer's domains.
+     *
+     * @param reason the refusal's code ({@code foreign_domain}, ...), as counted and answered
+     */
+    public record Refused(String reason, String message) implements Result {}
+
     public record Duplicate(String taskId) implements Result {}
 
     private final TaskValidator validator;
+    private final CustomerAdmission admission;
+    private final Refusals refusals;
     private final NodeRegistry nodes;
     private final TaskExpander expander;
     private final ExpansionPublisher publisher;
@@ -50,9 +60,12 @@ public final class TaskIntake {
     private final TaskEvents events;
     private final IntakeCounters counters;
 
-    public TaskIntake(TaskValidator validator, NodeRegistry nodes, TaskExpander expander,
-            ExpansionPublisher publisher, AcceptedMarkers markers, TaskEvents events, IntakeCounters counters) {
+    public TaskIntake(TaskValidator validator, CustomerAdmission admission, Refusals refusals, NodeRegistry nodes,
+            TaskExpander expander, ExpansionPublisher publisher, AcceptedMarkers markers, TaskEvents events,
+            IntakeCounters counters) {
         this.validator = validator;
+        this.admission = admission;
+        this.refusals = refusals;
         this.nodes = nodes;
         this.expander = expander;
         this.publisher = publisher;
@@ -86,12 +99,18 @@ public final class TaskIntake {
         List<Runnable> announcements = new ArrayList<>();
         List<ValidTask> valid = new ArrayList<>();
         List<Integer> validAt = new ArrayList<>();
+        List<TaskSubmission> scoped = new ArrayList<>(submissions);
         for (int i = 0; i < submissions.size(); i++) {
             try {
-                valid.add(validator.validate(submissions.get(i)));
+                scoped.set(i, admission.scope(submissions.get(i)));
+                ValidTask task = validator.validate(scoped.get(i));
+                admission.checkDomains(task);
+                valid.add(task);
                 validAt.add(i);
             } catch (InvalidInputException e) {
-                results[i] = reject(submissions.get(i), e, announcements);
+                results[i] = reject(scoped.get(i), e, announcements);
+            } catch (CustomerAdmission.RefusedException e) {
+                results[i] = refuse(scoped.get(i), e, announcements);
             }
         }
         Set<String> known = markers.acceptedAmong(valid.stream().map(ValidTask::taskId).toList());
@@ -117,7 +136,7 @@ public final class TaskIntake {
                 plannedAt.add(i);
                 planned.add(task.taskId());
             } catch (InvalidInputException e) {
-                results[i] = reject(submissions.get(i), e, announcements);
+                results[i] = reject(scoped.get(i), e, announcements);
             }
         }
         if (!plans.isEmpty()) {
@@ -134,6 +153,17 @@ public final class TaskIntake {
         }
         announcements.forEach(Runnable::run);
         return List.of(results);
+    }
+
+    private Refused refuse(TaskSubmission submission, CustomerAdmission.RefusedException e,
+            List<Runnable> announcements) {
+        announcements.add(() -> {
+            events.rejected(submission, e.getMessage());
+            counters.rejected();
+            refusals.count(e.reason());
+            log.warn("refused task {} of {}: {}", submission.taskId(), submission.apiId(), e.getMessage());
+        });
+        return new Refused(e.reason(), e.getMessage());
     }
 
     private Rejected reject(TaskSubmission submission, InvalidInputException e, List<Runnable> announcements) {

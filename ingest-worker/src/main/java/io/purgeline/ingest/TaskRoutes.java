@@ -9,23 +9,31 @@ import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
 import io.purgeline.service.HttpReply;
 import io.purgeline.service.WebServer;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.jdbi.v3.core.JdbiException;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** {@code POST /v1/tasks}, {@code GET /v1/tasks} and {@code GET /v1/tasks/{task_id}} (docs/contracts.md). */
+/**
+ * {@code POST /v1/tasks}, {@code GET /v1/tasks} and {@code GET /v1/tasks/{task_id}} (docs/contracts.md), signed by a
+ * customer (for itself) or an operator (for any customer). A customer lists and reads only its own tasks, by their
+ * full id or the id it gave.
+ */
 public final class TaskRoutes {
     private final SubmissionBatcher submissions;
     private final TaskStatusReader status;
     private final TaskListing listing;
     private final Codec codec;
+    private final ApiAuth auth;
 
-    TaskRoutes(SubmissionBatcher submissions, TaskStatusReader status, TaskListing listing, Codec codec) {
+    TaskRoutes(SubmissionBatcher submissions, TaskStatusReader status, TaskListing listing, Codec codec,
+            ApiAuth auth) {
         this.submissions = submissions;
         this.status = status;
         this.listing = listing;
         this.codec = codec;
+        this.auth = auth;
     }
 
     public WebServer.Builder install(WebServer.Builder http) {
@@ -37,7 +45,8 @@ public final class TaskRoutes {
 
     /** Accepted together with the submissions that arrive meanwhile; no server thread waits for the confirm. */
     private CompletionStage<HttpReply> submit(HttpCall call) {
-        TaskSubmission submission = call.bodyAs(codec, TaskSubmission.class);
+        ApiAuth.Caller caller = auth.caller(call);
+        TaskSubmission submission = forCaller(caller, call.bodyAs(codec, TaskSubmission.class));
         return submissions.submit(submission).handle((result, error) -> {
             if (error != null) {
                 Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause()
@@ -52,6 +61,19 @@ public final class TaskRoutes {
         });
     }
 
+    /** The submission of a customer names that customer (it may leave api_id out); an operator names any. */
+    private TaskSubmission forCaller(ApiAuth.Caller caller, TaskSubmission s) {
+        if (caller.admin() || caller.apiId().equals(s.apiId())) {
+            return s;
+        }
+        if (s.apiId() != null) {
+            throw auth.refusals().refuse(403, "foreign_customer", "the request is signed by customer '"
+                    + caller.apiId() + "' but submits for api_id '" + s.apiId() + "'");
+        }
+        return new TaskSubmission(s.taskId(), caller.apiId(), s.type(), s.urls(), s.dirs(), s.tags(), s.scope(),
+                s.priority(), s.deadlineS(), s.options());
+    }
+
     private static HttpReply reply(TaskIntake.Result result) {
         if (result instanceof TaskIntake.Accepted a) {
             return HttpReply.json(202, new TaskAccepted(a.taskId(), "accepted", a.total()));
@@ -59,15 +81,28 @@ public final class TaskRoutes {
         if (result instanceof TaskIntake.Rejected r) {
             return HttpReply.error(r.httpStatus(), r.code(), r.reason());
         }
+        if (result instanceof TaskIntake.Refused r) {
+            return HttpReply.error(403, r.reason(), r.message());
+        }
         String taskId = ((TaskIntake.Duplicate) result).taskId();
         return HttpReply.error(409, "duplicate",
                 "task '" + taskId + "' was already accepted; GET /v1/tasks/" + taskId + " for its state");
     }
 
+    /** An operator lists any customer's tasks; a customer only its own, whatever api_id it names. */
     private HttpReply list(HttpCall call) {
+        ApiAuth.Caller caller = auth.caller(call);
+        String apiId = call.query("api_id");
+        if (!caller.admin()) {
+            if (apiId != null && !apiId.equals(caller.apiId())) {
+                throw auth.refusals().refuse(403, "foreign_customer", "the request is signed by customer '"
+                        + caller.apiId() + "' but lists the tasks of api_id '" + apiId + "'");
+            }
+            apiId = caller.apiId();
+        }
         TaskListing.Filter filter;
         try {
-            filter = TaskListing.Filter.parse(call.query("api_id"), call.query("state"), call.query("since"),
+            filter = TaskListing.Filter.parse(apiId, call.query("state"), call.query("since"),
                     call.query("before"), call.query("limit"));
         } catch (InvalidInputException e) {
             throw HttpError.badRequest(e.getMessage());
@@ -76,14 +111,29 @@ public final class TaskRoutes {
     }
 
     private HttpReply get(HttpCall call) {
+        ApiAuth.Caller caller = auth.caller(call);
         String taskId = call.pathParam("task_id");
         if (!Ids.isTaskId(taskId)) {
             throw HttpError.badRequest(Identifiers.quote(taskId)
                     + " is not a valid task id (1 to 64 of A-Z a-z 0-9 . _ : -)");
         }
-        return status.read(taskId, page(call))
-                .map(s -> HttpReply.json(200, s))
-                .orElseThrow(() -> HttpError.notFound("no task '" + taskId + "'"));
+        TaskStatusReader.Page page = page(call);
+        HttpError unknown = HttpError.notFound("no task '" + taskId + "'");
+        if (caller.admin() || CustomerAdmission.owns(caller.apiId(), taskId)) {
+            return status.read(taskId, page).map(s -> HttpReply.json(200, s)).orElseThrow(() -> unknown);
+        }
+        String scoped = caller.apiId() + ":" + taskId;
+        if (scoped.length() <= 64) {
+            Optional<HttpReply> own = status.read(scoped, page).map(s -> HttpReply.json(200, s));
+            if (own.isPresent()) {
+                return own.get();
+            }
+        }
+        if (taskId.contains(":")) {
+            // Another customer's id: answered as unknown, so that it tells nothing, and counted.
+            auth.refusals().count("foreign_task");
+        }
+        throw unknown;
     }
 
     /** {@code nodes_after}, {@code nodes_limit}, {@code items_offset}, {@code items_limit} (docs/contracts.md). */

@@ -14,6 +14,7 @@ import io.purgeline.contracts.TaskSubmission;
 import io.purgeline.runtime.Outgoing;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.Env;
+import io.purgeline.testkit.SignedHttp;
 import io.purgeline.testkit.Tap;
 import io.purgeline.testkit.TestNamespace;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,8 @@ class AmqpSubmissionTest {
 
     @BeforeAll
     static void startWorker() throws Exception {
-        NodeRegistry nodes = new NodeRegistry(ns.database().jdbi());
+        new Customers(ns.database().jdbi(), "unused").create("acme", "Acme", List.of("*.example.com"));
+        NodeRegistry nodes = new NodeRegistry(ns.database().jdbi(), ns.registeredNodes());
         nodes.register(new NodeRegistration("edge-1", "10.0.0.1:8090", 2, "eu"));
         nodes.register(new NodeRegistration("edge-2", "10.0.0.2:8090", 2, "eu"));
         nodes.register(new NodeRegistration("parent-1", "10.0.0.9:8090", 1, "eu"));
@@ -76,6 +78,7 @@ class AmqpSubmissionTest {
         MessageProperties p = new MessageProperties();
         p.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         p.setMessageId(messageId);
+        p.setUserId(ns.config().amqp().user());
         ns.publisher().publishRaw(ns.topology().tasksExchange(), Topology.SUBMIT_KEY,
                 new Message(body.getBytes(StandardCharsets.UTF_8), p));
     }
@@ -89,56 +92,102 @@ class AmqpSubmissionTest {
     }
 
     @Test
+    void aSubmissionNotPublishedByTheUpstreamUserIsParkedAndCounted() throws Exception {
+        MessageProperties p = new MessageProperties();
+        p.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        p.setMessageId("no-user");
+        ns.publisher().publishRaw(ns.topology().tasksExchange(), Topology.SUBMIT_KEY, new Message(ns.config().codec()
+                .toJson(Submissions.refresh("https://www.example.com/u.js").taskId("amqp-anon").build())
+                .getBytes(StandardCharsets.UTF_8), p));
+
+        QueueReader.Got parked = dead.await(g -> "no-user".equals(g.props().getMessageId()), WAIT);
+        assertThat(parked.header(Topology.DEAD_REASON_HEADER)).contains("without a user_id")
+                .contains("only the upstream user '" + ns.config().amqp().user() + "'");
+        assertThat(createdFor("acme:amqp-anon")).isEmpty();
+        assertThat(metrics()).contains("purgeline_refused_total{reason=\"foreign_publisher\"");
+    }
+
+    @Test
+    void aSubmissionOfAnUnknownCustomerIsParkedAndAnnouncedAsRejected() throws Exception {
+        submit(Submissions.refresh("https://www.example.com/v.js").apiId("stranger").taskId("amqp-stranger").build(),
+                "stranger");
+
+        QueueReader.Got parked = dead.await(g -> "stranger".equals(g.props().getMessageId()), WAIT);
+        assertThat(parked.header(Topology.DEAD_REASON_HEADER))
+                .startsWith("task refused (unknown_customer): api_id 'stranger' is not a customer");
+        assertThat(awaitEvent("task.rejected", "amqp-stranger").reason()).contains("not a customer");
+        assertThat(metrics()).contains("purgeline_refused_total{reason=\"unknown_customer\"");
+    }
+
+    @Test
+    void aSubmissionForAForeignDomainIsParkedNamingTheTargetAndLaterOnesAreAccepted() throws Exception {
+        submit(Submissions.refresh("https://www.example.com/w.js", "https://cdn.other.org/w.js")
+                .taskId("amqp-foreign").build(), "foreign");
+        submit(Submissions.refresh("https://img.example.com/w.js").taskId("amqp-after-foreign").build(), "after");
+
+        QueueReader.Got parked = dead.await(g -> "foreign".equals(g.props().getMessageId()), WAIT);
+        assertThat(parked.header(Topology.DEAD_REASON_HEADER)).isEqualTo("task refused (foreign_domain): target"
+                + " 'https://cdn.other.org/w.js' is outside the domains of customer 'acme' (*.example.com)");
+        assertThat(awaitEvent("task.accepted", "acme:amqp-after-foreign").total()).isEqualTo(3);
+        assertThat(createdFor("acme:amqp-foreign")).isEmpty();
+        assertThat(metrics()).contains("purgeline_refused_total{reason=\"foreign_domain\"");
+    }
+
+    private static String metrics() throws Exception {
+        return new SignedHttp("http://127.0.0.1:" + worker.port(), "-", "-").unsigned("GET", "/metrics", null).body();
+    }
+
+    @Test
     void aValidSubmissionIsSavedDispatchedThenAnnouncedAsAccepted() {
         submit(Submissions.refresh("https://www.example.com/a.js", "https://www.example.com/b.css")
-                .taskId("amqp-ok").priority(7).build(), "m-ok");
+                .taskId("acme:amqp-ok").priority(7).build(), "m-ok");
 
         QueueReader.Got save = saves.await(TaskCreated.MESSAGE_TYPE, TaskCreated.class,
-                c -> c.taskId().equals("amqp-ok"), WAIT);
+                c -> c.taskId().equals("acme:amqp-ok"), WAIT);
         TaskCreated created = save.as(ns.config().codec(), TaskCreated.class);
         assertThat(save.props().getType()).isEqualTo(TaskCreated.MESSAGE_TYPE);
-        assertThat(save.props().getCorrelationId()).isEqualTo("amqp-ok");
+        assertThat(save.props().getCorrelationId()).isEqualTo("acme:amqp-ok");
         assertThat(created.targets()).containsExactly("https://www.example.com/a.js", "https://www.example.com/b.css");
         assertThat(created.subtasks()).extracting(SubtaskRef::subtaskId)
-                .containsExactly("amqp-ok@parent-1", "amqp-ok@edge-1", "amqp-ok@edge-2");
+                .containsExactly("acme:amqp-ok@parent-1", "acme:amqp-ok@edge-1", "acme:amqp-ok@edge-2");
 
         QueueReader.Got dispatch = fastLane.await(DispatchMessage.MESSAGE_TYPE, DispatchMessage.class,
-                d -> d.taskId().equals("amqp-ok"), WAIT);
+                d -> d.taskId().equals("acme:amqp-ok"), WAIT);
         DispatchMessage m = dispatch.as(ns.config().codec(), DispatchMessage.class);
         assertThat(dispatch.props().getType()).isEqualTo(DispatchMessage.MESSAGE_TYPE);
         assertThat(dispatch.props().getPriority()).isEqualTo(7);
         assertThat(m.assignments()).extracting(Assignment::nodeId).containsExactly("parent-1", "edge-1", "edge-2");
         assertThat(m.assignments()).allSatisfy(a -> assertThat(a.attempt()).isEqualTo(1));
 
-        TaskEvent accepted = awaitEvent("task.accepted", "amqp-ok");
+        TaskEvent accepted = awaitEvent("task.accepted", "acme:amqp-ok");
         assertThat(accepted.state()).isEqualTo("accepted");
         assertThat(accepted.total()).isEqualTo(3);
         assertThat(accepted.apiId()).isEqualTo("acme");
-        assertThat(ns.redis().get(ns.keys().accepted("amqp-ok"))).isEqualTo("3");
-        assertThat(ns.redis().ttl(ns.keys().accepted("amqp-ok"))).isBetween(7L * 86_400 - 60, 7L * 86_400);
+        assertThat(ns.redis().get(ns.keys().accepted("acme:amqp-ok"))).isEqualTo("3");
+        assertThat(ns.redis().ttl(ns.keys().accepted("acme:amqp-ok"))).isBetween(7L * 86_400 - 60, 7L * 86_400);
     }
 
     @Test
     void theMessageIdIsTheTaskIdWhenTheBodyHasNone() {
         submit(Submissions.refresh("https://www.example.com/c.js").build(), "upstream-msg-42");
 
-        assertThat(awaitEvent("task.accepted", "upstream-msg-42").total()).isEqualTo(3);
-        saves.await(TaskCreated.MESSAGE_TYPE, TaskCreated.class, c -> c.taskId().equals("upstream-msg-42"), WAIT);
+        assertThat(awaitEvent("task.accepted", "acme:upstream-msg-42").total()).isEqualTo(3);
+        saves.await(TaskCreated.MESSAGE_TYPE, TaskCreated.class, c -> c.taskId().equals("acme:upstream-msg-42"), WAIT);
     }
 
     @Test
     void aResubmittedTaskIsAckedAsADuplicateAndNotPublishedAgain() {
-        TaskSubmission s = Submissions.refresh("https://www.example.com/d.js").taskId("amqp-dup").build();
+        TaskSubmission s = Submissions.refresh("https://www.example.com/d.js").taskId("acme:amqp-dup").build();
         submit(s, "dup-1");
-        awaitEvent("task.accepted", "amqp-dup");
-        saves.await(TaskCreated.MESSAGE_TYPE, TaskCreated.class, c -> c.taskId().equals("amqp-dup"), WAIT);
+        awaitEvent("task.accepted", "acme:amqp-dup");
+        saves.await(TaskCreated.MESSAGE_TYPE, TaskCreated.class, c -> c.taskId().equals("acme:amqp-dup"), WAIT);
 
         submit(s, "dup-2");
 
-        TaskEvent duplicate = awaitEvent("task.duplicate", "amqp-dup");
+        TaskEvent duplicate = awaitEvent("task.duplicate", "acme:amqp-dup");
         assertThat(duplicate.state()).isEqualTo("duplicate");
         // Intake decides "duplicate" before it publishes anything, so the event means the copy published no save.
-        assertThat(createdFor("amqp-dup")).hasSize(1);
+        assertThat(createdFor("acme:amqp-dup")).hasSize(1);
     }
 
     @Test
@@ -154,32 +203,32 @@ class AmqpSubmissionTest {
 
     @Test
     void anUnknownTypeIsParkedAlertedAndAnnouncedAsRejected() {
-        submit(Submissions.refresh("https://www.example.com/e.js").taskId("amqp-purge").type("purge").build(),
+        submit(Submissions.refresh("https://www.example.com/e.js").taskId("acme:amqp-purge").type("purge").build(),
                 "bad-type");
 
         QueueReader.Got parked = dead.await(g -> "bad-type".equals(g.props().getMessageId()), WAIT);
         assertThat(parked.header(Topology.DEAD_REASON_HEADER)).isEqualTo(
                 "task rejected: unknown type 'purge', expected one of refresh, refresh_dir, refresh_tag, prefetch");
         awaitPoisonAlert("bad-type");
-        TaskEvent rejected = awaitEvent("task.rejected", "amqp-purge");
+        TaskEvent rejected = awaitEvent("task.rejected", "acme:amqp-purge");
         assertThat(rejected.reason()).startsWith("unknown type 'purge'");
     }
 
     @Test
     void aNonHttpUrlIsParkedAlertedAndAnnouncedAsRejected() {
-        submit(Submissions.refresh("ftp://x").taskId("amqp-ftp").build(), "bad-url");
+        submit(Submissions.refresh("ftp://x").taskId("acme:amqp-ftp").build(), "bad-url");
 
         QueueReader.Got parked = dead.await(g -> "bad-url".equals(g.props().getMessageId()), WAIT);
         assertThat(parked.header(Topology.DEAD_REASON_HEADER))
                 .isEqualTo("task rejected: urls[0]: 'ftp://x' is not an http(s) URL");
         awaitPoisonAlert("bad-url");
-        assertThat(awaitEvent("task.rejected", "amqp-ftp").reason())
+        assertThat(awaitEvent("task.rejected", "acme:amqp-ftp").reason())
                 .isEqualTo("urls[0]: 'ftp://x' is not an http(s) URL");
     }
 
     @Test
     void aTaskNoNodeMatchesIsParkedForReplay() {
-        submit(Submissions.refresh("https://www.example.com/f.js").taskId("amqp-nowhere")
+        submit(Submissions.refresh("https://www.example.com/f.js").taskId("acme:amqp-nowhere")
                 .scope(new Scope(List.of("mars"), null, null)).build(), "no-nodes");
 
         QueueReader.Got parked = dead.await(g -> "no-nodes".equals(g.props().getMessageId()), WAIT);
@@ -190,10 +239,10 @@ class AmqpSubmissionTest {
     @Test
     void theConsumerKeepsProcessingAfterPoisonMessages() {
         submitRaw("not json at all", "poison-before-good");
-        submit(Submissions.refresh("ftp://y").taskId("amqp-bad-before-good").build(), "invalid-before-good");
-        submit(Submissions.refresh("https://www.example.com/g.js").taskId("amqp-after-poison").build(), "good");
+        submit(Submissions.refresh("ftp://y").taskId("acme:amqp-bad-before-good").build(), "invalid-before-good");
+        submit(Submissions.refresh("https://www.example.com/g.js").taskId("acme:amqp-after-poison").build(), "good");
 
-        assertThat(awaitEvent("task.accepted", "amqp-after-poison").total()).isEqualTo(3);
+        assertThat(awaitEvent("task.accepted", "acme:amqp-after-poison").total()).isEqualTo(3);
         dead.await(g -> "poison-before-good".equals(g.props().getMessageId()), WAIT);
         dead.await(g -> "invalid-before-good".equals(g.props().getMessageId()), WAIT);
     }
@@ -201,16 +250,16 @@ class AmqpSubmissionTest {
     @Test
     void submissionsArrivingTogetherAreEachDecidedOnTheirOwn() {
         ns.publisher().publish(List.of(
-                submission(Submissions.refresh("https://www.example.com/h1.js").taskId("amqp-burst-1").build(), "b1"),
-                submission(Submissions.refresh("ftp://z").taskId("amqp-burst-bad").build(), "b2"),
-                submission(Submissions.refresh("https://www.example.com/h3.js").taskId("amqp-burst-3").build(), "b3")));
+                submission(Submissions.refresh("https://www.example.com/h1.js").taskId("acme:amqp-burst-1").build(), "b1"),
+                submission(Submissions.refresh("ftp://z").taskId("acme:amqp-burst-bad").build(), "b2"),
+                submission(Submissions.refresh("https://www.example.com/h3.js").taskId("acme:amqp-burst-3").build(), "b3")));
 
-        assertThat(awaitEvent("task.accepted", "amqp-burst-1").total()).isEqualTo(3);
-        assertThat(awaitEvent("task.accepted", "amqp-burst-3").total()).isEqualTo(3);
+        assertThat(awaitEvent("task.accepted", "acme:amqp-burst-1").total()).isEqualTo(3);
+        assertThat(awaitEvent("task.accepted", "acme:amqp-burst-3").total()).isEqualTo(3);
         QueueReader.Got parked = dead.await(g -> "b2".equals(g.props().getMessageId()), WAIT);
         assertThat(parked.header(Topology.DEAD_REASON_HEADER))
                 .isEqualTo("task rejected: urls[0]: 'ftp://z' is not an http(s) URL");
-        assertThat(awaitEvent("task.rejected", "amqp-burst-bad").reason())
+        assertThat(awaitEvent("task.rejected", "acme:amqp-burst-bad").reason())
                 .isEqualTo("urls[0]: 'ftp://z' is not an http(s) URL");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.purgeline.contracts.Codec;
 import io.purgeline.runtime.NodeCaches;
 import io.purgeline.service.Env;
+import io.purgeline.testkit.SignedHttp;
 import io.purgeline.testkit.TestNamespace;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ class CacheApiTest {
     private static final Codec JSON = new Codec(-1);
 
     private static IngestWorker worker;
-    private static HttpJson http;
+    private static SignedHttp http;
 
     record Kind(String kind, List<String> types, List<String> softTypes, List<String> nodes) {}
 
@@ -34,7 +35,7 @@ class CacheApiTest {
         Map<String, String> env = new HashMap<>(ns.env());
         env.put("PURGELINE_HTTP_PORT", "0");
         worker = IngestWorker.start(new Env(env));
-        http = new HttpJson(worker.port());
+        http = SignedHttp.admin("http://127.0.0.1:" + worker.port());
     }
 
     @AfterAll

@@ -10,6 +10,7 @@ import io.purgeline.contracts.TaskOptions;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.Env;
 import io.purgeline.testkit.Tap;
+import io.purgeline.testkit.SignedHttp;
 import io.purgeline.testkit.TestNamespace;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,14 +46,16 @@ class IntakeRefusalTest {
     /** Small enough that a 3 MiB body is over it, large enough for a compressed bomb to get through to the codec. */
     private static final int MAX_BODY = 2 << 20;
 
-    private static final HttpClient client = HttpClient.newHttpClient();
     private static IngestWorker worker;
+    /** Signed as customer acme, whose domains are *.example.com. */
+    private static SignedHttp http;
+    private static SignedHttp admin;
     private static Tap events;
     private static QueueReader dead;
 
     @BeforeAll
     static void startWorker() throws Exception {
-        NodeRegistry nodes = new NodeRegistry(ns.database().jdbi());
+        NodeRegistry nodes = new NodeRegistry(ns.database().jdbi(), ns.registeredNodes());
         nodes.register(new NodeRegistration("edge-1", "10.0.0.1:8090", 2, "eu"));
         events = ns.tap(ns.topology().eventsExchange(), "#");
         dead = QueueReader.open(ns, List.of(ns.topology().deadQueue(Topology.Area.INGEST)));
@@ -60,6 +63,8 @@ class IntakeRefusalTest {
         env.put("PURGELINE_HTTP_PORT", "0");
         env.put("PURGELINE_HTTP_MAX_BODY_BYTES", Integer.toString(MAX_BODY));
         worker = IngestWorker.start(new Env(env));
+        admin = SignedHttp.admin("http://127.0.0.1:" + worker.port());
+        http = admin.newCustomer("acme", "*.example.com");
     }
 
     @AfterAll
@@ -131,10 +136,8 @@ class IntakeRefusalTest {
         assertThat(body.length).isLessThan(MAX_BODY);
         assertRefused(post(body, "snappy"), 413, "too_large", "urls take ");
 
-        HttpResponse<String> node = send(HttpRequest.newBuilder(uri("/v1/nodes"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"node_id\":\"edge-long\",\"address\":\""
-                        + "h".repeat(60) + "." + "h".repeat(60) + "." + "h".repeat(60) + "." + "h".repeat(70)
-                        + ":8090\"}")));
+        HttpResponse<String> node = admin.post("/v1/nodes", "{\"node_id\":\"edge-long\",\"address\":\""
+                + "h".repeat(60) + "." + "h".repeat(60) + "." + "h".repeat(60) + "." + "h".repeat(70) + ":8090\"}");
         assertRefused(node, 400, "invalid", "address is 258 characters long, at most 255");
     }
 
@@ -151,7 +154,7 @@ class IntakeRefusalTest {
         publish(JSON.toJson(Submissions.refresh("https://www.example.com/a.js").taskId(good).build())
                 .getBytes(StandardCharsets.UTF_8), null, "amqp-good");
 
-        assertThat(events.await("task.accepted", TaskEvent.class, e -> e.taskId().equals(good), WAIT).total())
+        assertThat(events.await("task.accepted", TaskEvent.class, e -> e.taskId().equals("acme:" + good), WAIT).total())
                 .isEqualTo(1);
         assertThat(dead.await(g -> "amqp-typo".equals(g.props().getMessageId()), WAIT)
                 .header(Topology.DEAD_REASON_HEADER)).startsWith("unknown field 'prority' in the body");
@@ -159,7 +162,7 @@ class IntakeRefusalTest {
                 .header(Topology.DEAD_REASON_HEADER)).contains("would inflate to 33554432 bytes");
         assertThat(dead.await(g -> "amqp-huge".equals(g.props().getMessageId()), WAIT)
                 .header(Topology.DEAD_REASON_HEADER)).startsWith("task rejected: options.headers['X-Huge']");
-        assertThat(events.await("task.rejected", TaskEvent.class, e -> oversized.equals(e.taskId()), WAIT).reason())
+        assertThat(events.await("task.rejected", TaskEvent.class, e -> e.taskId().endsWith(oversized), WAIT).reason())
                 .contains("at most 1024");
         String metrics = get("/metrics").body();
         assertThat(metrics).contains("purgeline_dead_letters_total{area=\"ingest\",reason=\"unknown_field\"",
@@ -190,25 +193,15 @@ class IntakeRefusalTest {
     }
 
     private static HttpResponse<String> post(byte[] body, String encoding) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/v1/tasks"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json"));
         if (encoding != null) {
-            b.header("Content-Encoding", encoding);
+            headers.put("Content-Encoding", encoding);
         }
-        return send(b);
+        return http.send("POST", "/v1/tasks", body, headers);
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-        return client.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + worker.port() + path);
+        return http.get(path);
     }
 
     private static void publish(byte[] body, String encoding, String messageId) {
@@ -216,6 +209,7 @@ class IntakeRefusalTest {
         p.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         p.setContentEncoding(encoding);
         p.setMessageId(messageId);
+        p.setUserId(ns.config().amqp().user()); // as the upstream publishes
         ns.publisher().publishRaw(ns.topology().tasksExchange(), Topology.SUBMIT_KEY, new Message(body, p));
     }
 }

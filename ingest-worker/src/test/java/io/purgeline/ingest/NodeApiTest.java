@@ -6,6 +6,7 @@ import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.ErrorBody;
 import io.purgeline.contracts.Node;
 import io.purgeline.service.Env;
+import io.purgeline.testkit.SignedHttp;
 import io.purgeline.testkit.TestNamespace;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ class NodeApiTest {
     private static final Codec JSON = new Codec(-1);
 
     private static IngestWorker worker;
-    private static HttpJson http;
+    private static SignedHttp http;
 
     /** Body of {@code GET /v1/nodes}. */
     record NodeList(List<Node> nodes) {}
@@ -33,7 +34,7 @@ class NodeApiTest {
         Map<String, String> env = new HashMap<>(ns.env());
         env.put("PURGELINE_HTTP_PORT", "0");
         worker = IngestWorker.start(new Env(env));
-        http = new HttpJson(worker.port());
+        http = SignedHttp.admin("http://127.0.0.1:" + worker.port());
     }
 
     @AfterAll
@@ -100,8 +101,39 @@ class NodeApiTest {
     }
 
     @Test
+    void registeringAndRemovingANodeKeepsTheSetThatCallbackWorkerHearsHeartbeatsFrom() throws Exception {
+        http.post("/v1/nodes", "{\"node_id\": \"edge-heard\", \"address\": \"10.0.0.8:8090\"}");
+        assertThat(ns.registeredNodes().contains("edge-heard")).isTrue();
+
+        http.delete("/v1/nodes/edge-heard");
+        assertThat(ns.registeredNodes().contains("edge-heard")).isFalse();
+    }
+
+    @Test
+    void nodeRoutesWithoutTheAdminKeyAreRefusedAndCounted() throws Exception {
+        HttpResponse<String> unsigned = http.unsigned("POST", "/v1/nodes",
+                "{\"node_id\": \"edge-evil\", \"address\": \"10.6.6.6:8090\"}");
+        HttpResponse<String> wrongSecret = http.as("admin", "guessed").delete("/v1/nodes/edge-worker");
+        HttpResponse<String> unknownKey = http.as("nobody", "guessed").get("/v1/nodes");
+
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(JSON.fromJson(unsigned.body(), ErrorBody.class).error()).isEqualTo("unsigned");
+        assertThat(wrongSecret.statusCode()).isEqualTo(401);
+        assertThat(JSON.fromJson(wrongSecret.body(), ErrorBody.class).error()).isEqualTo("bad_signature");
+        assertThat(unknownKey.statusCode()).isEqualTo(401);
+        assertThat(JSON.fromJson(unknownKey.body(), ErrorBody.class).error()).isEqualTo("unknown_key");
+        assertThat(http.get("/v1/nodes/edge-evil").statusCode()).isEqualTo(404);
+        assertThat(http.unsigned("GET", "/metrics", null).body())
+                .contains("purgeline_refused_total{reason=\"unsigned\"")
+                .contains("purgeline_refused_total{reason=\"bad_signature\"")
+                .contains("purgeline_refused_total{reason=\"unknown_key\"");
+    }
+
+    @Test
     void aNodeRegisteredOverHttpReceivesWork() throws Exception {
         http.post("/v1/nodes", "{\"node_id\": \"edge-worker\", \"address\": \"10.0.0.7:8090\", \"region\": \"ap\"}");
+
+        http.newCustomer("acme", "a.example");
 
         HttpResponse<String> r = http.post("/v1/tasks", "{\"task_id\": \"to-ap\", \"api_id\": \"acme\", "
                 + "\"type\": \"refresh\", \"urls\": [\"https://a.example/x\"], \"scope\": {\"regions\": [\"ap\"]}}");

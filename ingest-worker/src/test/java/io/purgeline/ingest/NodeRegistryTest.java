@@ -20,7 +20,7 @@ class NodeRegistryTest {
     @BeforeEach
     void emptyRegistry() {
         ns.database().jdbi().useHandle(h -> h.execute("DELETE FROM nodes"));
-        registry = new NodeRegistry(ns.database().jdbi());
+        registry = new NodeRegistry(ns.database().jdbi(), ns.registeredNodes());
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.purgeline.contracts.Codec;
 import io.purgeline.runtime.Outgoing;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.Env;
+import io.purgeline.testkit.SignedHttp;
 import io.purgeline.testkit.TestNamespace;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,15 +31,17 @@ class StatsRatesTest {
     private static final double AMQP_PER_SECOND = 4;
 
     private static IngestWorker worker;
-    private static HttpJson http;
+    /** Signed as customer acme, whose domains are *.example.com. */
+    private static SignedHttp http;
 
     @BeforeAll
     static void startWorker() throws Exception {
-        new NodeRegistry(ns.database().jdbi()).register(new NodeRegistration("edge-1", "10.0.0.1:8090", 2, "eu"));
+        new NodeRegistry(ns.database().jdbi(), ns.registeredNodes())
+                .register(new NodeRegistration("edge-1", "10.0.0.1:8090", 2, "eu"));
         Map<String, String> env = new HashMap<>(ns.env());
         env.put("PURGELINE_HTTP_PORT", "0");
         worker = IngestWorker.start(new Env(env));
-        http = new HttpJson(worker.port());
+        http = SignedHttp.admin("http://127.0.0.1:" + worker.port()).newCustomer("acme", "*.example.com");
     }
 
     @AfterAll

@@ -11,6 +11,7 @@ import io.purgeline.contracts.TaskPage;
 import io.purgeline.contracts.TaskStatus;
 import io.purgeline.contracts.TaskStatus.NodeStatus;
 import io.purgeline.service.Env;
+import io.purgeline.testkit.SignedHttp;
 import io.purgeline.testkit.TestNamespace;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -33,17 +34,18 @@ class TaskApiTest {
     private static final Codec JSON = new Codec(-1);
 
     private static IngestWorker worker;
-    private static HttpJson http;
+    /** Signed as customer acme, whose domains are *.example.com. */
+    private static SignedHttp http;
 
     @BeforeAll
     static void startWorker() throws Exception {
-        NodeRegistry nodes = new NodeRegistry(ns.database().jdbi());
+        NodeRegistry nodes = new NodeRegistry(ns.database().jdbi(), ns.registeredNodes());
         nodes.register(new NodeRegistration("edge-1", "10.0.0.1:8090", 2, "eu"));
         nodes.register(new NodeRegistration("parent-1", "10.0.0.9:8090", 1, "eu"));
         Map<String, String> env = new HashMap<>(ns.env());
         env.put("PURGELINE_HTTP_PORT", "0");
         worker = IngestWorker.start(new Env(env));
-        http = new HttpJson(worker.port());
+        http = SignedHttp.admin("http://127.0.0.1:" + worker.port()).newCustomer("acme", "*.example.com");
     }
 
     @AfterAll
@@ -64,8 +66,8 @@ class TaskApiTest {
         HttpResponse<String> r = submit(Submissions.refresh("https://www.example.com/a.js").taskId("http-ok"));
 
         assertThat(r.statusCode()).isEqualTo(202);
-        assertThat(body(r, TaskAccepted.class)).isEqualTo(new TaskAccepted("http-ok", "accepted", 2));
-        assertThat(r.body()).isEqualTo("{\"task_id\":\"http-ok\",\"state\":\"accepted\",\"total\":2}");
+        assertThat(body(r, TaskAccepted.class)).isEqualTo(new TaskAccepted("acme:http-ok", "accepted", 2));
+        assertThat(r.body()).isEqualTo("{\"task_id\":\"acme:http-ok\",\"state\":\"accepted\",\"total\":2}");
     }
 
     @Test
@@ -83,7 +85,7 @@ class TaskApiTest {
             for (int i = 0; i < 40; i++) {
                 HttpResponse<String> r = answers.get(i).get();
                 assertThat(r.statusCode()).isEqualTo(202);
-                assertThat(body(r, TaskAccepted.class)).isEqualTo(new TaskAccepted("http-burst-" + i, "accepted", 2));
+                assertThat(body(r, TaskAccepted.class)).isEqualTo(new TaskAccepted("acme:http-burst-" + i, "accepted", 2));
             }
             assertThat(invalid.get().statusCode()).isEqualTo(400);
             assertThat(body(invalid.get(), ErrorBody.class).message())
@@ -99,7 +101,7 @@ class TaskApiTest {
 
         assertThat(r.statusCode()).isEqualTo(202);
         String taskId = body(r, TaskAccepted.class).taskId();
-        assertThat(taskId).matches("[0-9a-f-]{36}");
+        assertThat(taskId).as("scoped to its customer").matches("acme:[0-9a-f]{24}");
         assertThat(ns.redis().get(ns.keys().accepted(taskId))).isEqualTo("2");
     }
 
@@ -138,7 +140,7 @@ class TaskApiTest {
 
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(body(again, ErrorBody.class)).isEqualTo(new ErrorBody("duplicate",
-                "task 'http-dup' was already accepted; GET /v1/tasks/http-dup for its state"));
+                "task 'acme:http-dup' was already accepted; GET /v1/tasks/acme:http-dup for its state"));
     }
 
     @Test
@@ -166,7 +168,7 @@ class TaskApiTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         TaskStatus s = body(r, TaskStatus.class);
-        assertThat(s.taskId()).isEqualTo("http-fresh");
+        assertThat(s.taskId()).isEqualTo("acme:http-fresh");
         assertThat(s.state()).isEqualTo("accepted");
         assertThat(s.total()).isEqualTo(2);
         assertThat(s.nodes()).isEmpty();
@@ -174,13 +176,13 @@ class TaskApiTest {
 
     @Test
     void theStatusShowsTheTaskAndEachNodeFromTheSaversRows() throws Exception {
-        insertTaskWithTwoNodes("http-rows");
+        insertTaskWithTwoNodes("acme:http-rows");
 
         HttpResponse<String> r = http.get("/v1/tasks/http-rows");
 
         assertThat(r.statusCode()).isEqualTo(200);
         TaskStatus s = body(r, TaskStatus.class);
-        assertThat(s.taskId()).isEqualTo("http-rows");
+        assertThat(s.taskId()).isEqualTo("acme:http-rows");
         assertThat(s.apiId()).isEqualTo("acme");
         assertThat(s.type()).isEqualTo("refresh");
         assertThat(s.state()).isEqualTo("failed");
@@ -190,20 +192,20 @@ class TaskApiTest {
         assertThat(s.deadlineAt()).isEqualTo(Instant.parse("2026-03-01T12:10:00.250Z"));
         assertThat(s.finishedAt()).isEqualTo(Instant.parse("2026-03-01T12:00:07Z"));
         assertThat(s.nodes()).containsExactly(
-                new NodeStatus("parent-1", "http-rows@parent-1", 1, "done", 1, 200, null,
+                new NodeStatus("parent-1", "acme:http-rows@parent-1", 1, "done", 1, 200, null,
                         Instant.parse("2026-03-01T12:00:01Z"), Instant.parse("2026-03-01T12:00:02Z"),
                         List.of(new ItemResult("https://a.example/x", 200, 512, 3, null)), 1),
-                new NodeStatus("edge-1", "http-rows@edge-1", 2, "failed", 3, null, "connection refused",
+                new NodeStatus("edge-1", "acme:http-rows@edge-1", 2, "failed", 3, null, "connection refused",
                         Instant.parse("2026-03-01T12:00:03Z"), Instant.parse("2026-03-01T12:00:07Z"), List.of(), 0));
     }
 
     @Test
     void liveCountersInRedisOverrideTheStoredOnes() throws Exception {
-        insertTaskWithTwoNodes("http-live");
+        insertTaskWithTwoNodes("acme:http-live");
         ns.database().jdbi().useHandle(h -> h.execute(
                 "UPDATE tasks SET state = 'running', done = 0, failed = 0, finished_at = NULL WHERE task_id = ?",
-                "http-live"));
-        ns.redis().hset(ns.keys().task("http-live"), Map.of("done", "1", "state", "running"));
+                "acme:http-live"));
+        ns.redis().hset(ns.keys().task("acme:http-live"), Map.of("done", "1", "state", "running"));
 
         TaskStatus s = body(http.get("/v1/tasks/http-live"), TaskStatus.class);
 
@@ -218,11 +220,11 @@ class TaskApiTest {
         submit(Submissions.refresh("https://www.example.com/f.js").taskId("http-stats"));
         submit(Submissions.refresh("gopher://x"));
 
-        assertThat(http.get("/healthz").statusCode()).isEqualTo(200);
-        assertThat(http.get("/readyz").statusCode()).isEqualTo(200);
-        assertThat(http.get("/metrics").body()).contains("purgeline_ingest_tasks_total");
+        assertThat(http.unsigned("GET", "/healthz", null).statusCode()).isEqualTo(200);
+        assertThat(http.unsigned("GET", "/readyz", null).statusCode()).isEqualTo(200);
+        assertThat(http.unsigned("GET", "/metrics", null).body()).contains("purgeline_ingest_tasks_total");
         @SuppressWarnings("unchecked")
-        Map<String, Object> stats = JSON.fromJson(http.get("/stats").body(), Map.class);
+        Map<String, Object> stats = JSON.fromJson(http.unsigned("GET", "/stats", null).body(), Map.class);
         assertThat(stats).containsKeys("accepted", "rejected", "duplicates", "ingest_queue_depth");
         assertThat(List.of(stats.get("accepted"), stats.get("rejected"), stats.get("duplicates")))
                 .allSatisfy(n -> assertThat(((Number) n).longValue()).isPositive());
@@ -235,20 +237,25 @@ class TaskApiTest {
                     "2026-04-01 10:00:0" + i + ".000");
         }
 
-        TaskPage first = JSON.fromJson(http.get("/v1/tasks?api_id=lister-a&limit=2").body(), TaskPage.class);
-        TaskPage second = JSON.fromJson(http.get("/v1/tasks?api_id=lister-a&limit=2&before=" + first.next()).body(),
-                TaskPage.class);
+        SignedHttp operator = SignedHttp.admin(http.base());
+        TaskPage first = JSON.fromJson(operator.get("/v1/tasks?api_id=lister-a&limit=2").body(), TaskPage.class);
+        TaskPage second = JSON.fromJson(operator.get("/v1/tasks?api_id=lister-a&limit=2&before=" + first.next())
+                .body(), TaskPage.class);
 
         assertThat(first.tasks()).extracting(TaskStatus::taskId).containsExactly("list-5", "list-3");
         assertThat(first.tasks()).allSatisfy(t -> assertThat(t.nodes()).isNull());
         assertThat(second.tasks()).extracting(TaskStatus::taskId).containsExactly("list-1");
         assertThat(second.next()).isNull();
-        assertThat(JSON.fromJson(http.get("/v1/tasks?state=failed&since=2026-04-01T10:00:00Z").body(),
+        assertThat(JSON.fromJson(operator.get("/v1/tasks?state=failed&since=2026-04-01T10:00:00Z").body(),
                 TaskPage.class).tasks()).extracting(TaskStatus::taskId).containsExactly("list-3");
-        assertThat(JSON.fromJson(http.get("/v1/tasks?state=lost").body(), ErrorBody.class).message())
+        assertThat(JSON.fromJson(operator.get("/v1/tasks?state=lost").body(), ErrorBody.class).message())
                 .startsWith("state must be one of accepted, completed, expired, failed, running");
-        assertThat(http.get("/v1/tasks?limit=0").statusCode()).isEqualTo(400);
-        assertThat(http.get("/v1/tasks?before=nonsense").statusCode()).isEqualTo(400);
+        assertThat(operator.get("/v1/tasks?limit=0").statusCode()).isEqualTo(400);
+        assertThat(operator.get("/v1/tasks?before=nonsense").statusCode()).isEqualTo(400);
+        // A customer lists its own tasks only.
+        assertThat(http.get("/v1/tasks?api_id=lister-a").statusCode()).isEqualTo(403);
+        assertThat(JSON.fromJson(http.get("/v1/tasks?state=failed").body(), TaskPage.class).tasks())
+                .isNotEmpty().allSatisfy(t -> assertThat(t.apiId()).isEqualTo("acme"));
     }
 
     private static void insertTask(String taskId, String apiId, String state, String acceptedAt) {
@@ -261,7 +268,7 @@ class TaskApiTest {
 
     @Test
     void theStatusIsReadInPagesOfNodesAndOfEachNodesItems() throws Exception {
-        insertTaskWithTwoNodes("http-paged");
+        insertTaskWithTwoNodes("acme:http-paged");
 
         TaskStatus first = body(http.get("/v1/tasks/http-paged?nodes_limit=1&items_limit=0"), TaskStatus.class);
         assertThat(first.nodes()).extracting(NodeStatus::nodeId).containsExactly("parent-1");

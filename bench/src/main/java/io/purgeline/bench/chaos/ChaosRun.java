@@ -14,10 +14,10 @@ import io.purgeline.service.AgentKeys;
 import io.purgeline.service.Env;
 import io.purgeline.testkit.FreePorts;
 import io.purgeline.testkit.Namespace;
+import io.purgeline.testkit.SignedHttp;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,6 +91,7 @@ public final class ChaosRun {
             for (FleetNode n : fleet.nodes()) {
                 register(n);
             }
+            SignedHttp.admin(workers.get("ingest-worker").baseUrl()).newCustomer("chaos", "www.example.com");
             say("%d workers and %d simulated nodes up; load of %.1f tasks/s starts", workers.size(),
                     fleet.nodes().size(), config.tasksPerSecond());
 
@@ -134,11 +135,9 @@ public final class ChaosRun {
     }
 
     private void register(FleetNode n) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create(workers.get("ingest-worker").baseUrl() + "/v1/nodes"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"node_id\":\"" + n.nodeId() + "\",\"address\":\""
-                        + n.address() + "\",\"tier\":2,\"region\":\"sim\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = SignedHttp.admin(workers.get("ingest-worker").baseUrl()).post("/v1/nodes",
+                "{\"node_id\":\"" + n.nodeId() + "\",\"address\":\"" + n.address()
+                        + "\",\"tier\":2,\"region\":\"sim\"}");
         if (r.statusCode() != 201 && r.statusCode() != 200) {
             throw new IllegalStateException("registering " + n.nodeId() + ": " + r.statusCode() + " " + r.body());
         }
@@ -150,7 +149,8 @@ public final class ChaosRun {
         long next = System.nanoTime();
         int n = 0;
         while (loading.get()) {
-            String taskId = "chaos-" + (++n);
+            // Scoped to its customer already, as intake would scope it: the checks below find it by this id.
+            String taskId = "chaos:chaos-" + (++n);
             TaskSubmission task = new TaskSubmission(taskId, "chaos", "refresh",
                     List.of("http://www.example.com/chaos/" + n + ".js"), null, null, null, 5, null, null);
             Outgoing message = Outgoing.of(ns.topology().tasksExchange(), Topology.SUBMIT_KEY, "task.submit", task)

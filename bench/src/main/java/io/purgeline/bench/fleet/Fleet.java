@@ -78,7 +78,7 @@ public final class Fleet implements AutoCloseable {
         Lifecycle lifecycle = new Lifecycle(NAME);
         try {
             PrometheusMeterRegistry metrics = Metrics.registry(NAME);
-            AgentResources shared = lifecycle.own("shared agent resources", AgentResources.start(NAME, config.keys(),
+            AgentResources shared = lifecycle.own("shared agent resources", AgentResources.start(NAME,
                     config.workerThreads(), CLIENT_THREADS, CONNECTIONS_PER_DESTINATION, metrics));
             // One client for all nodes: let each node queue as many callbacks as its own client would.
             shared.client().setMaxRequestsQueuedPerDestination(Math.max(1024, config.nodes() * 64));
@@ -120,7 +120,7 @@ public final class Fleet implements AutoCloseable {
     private static AgentSettings settings(FleetConfig config, String nodeId) {
         return new AgentSettings(nodeId, SimulatedCache.KIND, null, config.callbackBase(),
                 config.heartbeatInterval(), config.nodeWorkers(), config.nodeQueue(), CACHE_TIMEOUT, CALLBACK_TIMEOUT,
-                config.rememberSubtasks(), config.rememberFor(), REMEMBER_BYTES);
+                config.rememberSubtasks(), config.rememberFor(), REMEMBER_BYTES, config.keys().forNode(nodeId));
     }
 
     /** What a real agent serves, less {@code /metrics}, which the fleet serves once on its control address. */

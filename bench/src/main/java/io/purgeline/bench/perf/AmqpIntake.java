@@ -18,8 +18,6 @@ import java.util.function.Consumer;
  * bulk at the end, as a pipelining upstream does.
  */
 final class AmqpIntake {
-    private static final AMQP.BasicProperties PERSISTENT_JSON = new AMQP.BasicProperties.Builder()
-            .contentType("application/json").deliveryMode(2).build();
 
     private final SystemUnderTest sut;
     private final int concurrency;
@@ -70,6 +68,8 @@ final class AmqpIntake {
         Channel ch = sut.amqp().createChannel();
         try {
             ch.confirmSelect();
+            AMQP.BasicProperties persistentJson = new AMQP.BasicProperties.Builder().contentType("application/json")
+                    .deliveryMode(2).userId(sut.amqpUser()).build();
             long now = System.nanoTime();
             windowStart = now + TimeUnit.SECONDS.toNanos(warmupSeconds);
             windowEnd = windowStart + TimeUnit.SECONDS.toNanos(seconds);
@@ -78,10 +78,10 @@ final class AmqpIntake {
                 if (!flight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
-                String taskId = "in-amqp-" + (++n) + "-" + Long.toHexString(now);
+                String taskId = Tasks.scoped("in-amqp-" + (++n) + "-" + Long.toHexString(now));
                 published.put(taskId, System.nanoTime());
-                ch.basicPublish(sut.topologyTasksExchange(), "task.submit", PERSISTENT_JSON,
-                        Tasks.refresh(taskId, "bench", 1, List.of(IntakeScenario.REGION))
+                ch.basicPublish(sut.topologyTasksExchange(), "task.submit", persistentJson,
+                        Tasks.refresh(taskId, Tasks.CUSTOMER, 1, List.of(IntakeScenario.REGION))
                                 .getBytes(StandardCharsets.UTF_8));
             }
             ch.waitForConfirmsOrDie(60_000);

@@ -54,9 +54,9 @@ final class BareFanout implements AutoCloseable {
             String subtaskId = Ids.subtaskId(taskId, node.nodeId());
             AgentBatch batch = new AgentBatch(node.nodeId(), callbackApi, List.of(new AgentSubtask(subtaskId, taskId,
                     TaskType.REFRESH, List.of("http://www.example.com/floor/" + taskId + ".js"), null, null,
-                    TaskOptions.NONE, Signatures.callbackToken(keys.secret(), subtaskId))));
+                    TaskOptions.NONE, Signatures.callbackToken(keys.signingKey(node.nodeId()), subtaskId))));
             answers.add(SignedPost.send(client, URI.create("http://" + node.address() + TaskEndpoint.PATH),
-                    codec.encode(batch), keys.accessKey(), keys.secret(), ANSWER).thenAccept(r -> {
+                    codec.encode(batch), node.nodeId(), keys.signingKey(node.nodeId()), ANSWER).thenAccept(r -> {
                         if (r.getStatus() != 202) {
                             throw new IllegalStateException(node.nodeId() + " answered " + r.getStatus() + ": "
                                     + r.getContentAsString());

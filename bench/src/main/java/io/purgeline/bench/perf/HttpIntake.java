@@ -1,9 +1,10 @@
 package io.purgeline.bench.perf;
 
-import java.net.URI;
+import io.purgeline.testkit.SignedHttp;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * next), like wrk with that many connections. Counted in the window only: requests sent and answered within it.
  */
 final class HttpIntake {
-    private final URI tasks;
+    private final SignedHttp customer;
     private final int concurrency;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -29,8 +30,8 @@ final class HttpIntake {
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
 
-    HttpIntake(String ingestUrl, int concurrency) {
-        this.tasks = URI.create(ingestUrl + "/v1/tasks");
+    HttpIntake(SignedHttp customer, int concurrency) {
+        this.customer = customer;
         this.concurrency = concurrency;
     }
 
@@ -56,11 +57,10 @@ final class HttpIntake {
         if (start >= windowEnd) {
             return CompletableFuture.completedFuture(null);
         }
-        String taskId = "in-http-" + sequence.incrementAndGet() + "-" + Long.toHexString(start);
-        HttpRequest post = HttpRequest.newBuilder(tasks).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Tasks.refresh(taskId, "bench", 1,
-                        List.of(IntakeScenario.REGION)))).build();
+        String taskId = Tasks.scoped("in-http-" + sequence.incrementAndGet() + "-" + Long.toHexString(start));
+        HttpRequest post = customer.request("POST", "/v1/tasks", Tasks.refresh(taskId, Tasks.CUSTOMER, 1,
+                List.of(IntakeScenario.REGION)).getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Type", "application/json"));
         return http.sendAsync(post, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
             long end = System.nanoTime();
             if (start >= windowStart && end <= windowEnd) {

@@ -68,7 +68,7 @@ public final class IntakeScenario implements Scenario {
         BenchOptions o = run.options();
         run.say("intake: %s with %d in flight for %d s", t.wire(), o.intakeConnections(), o.intakeSeconds());
         Map<String, Object> f = t == Submitter.Transport.HTTP
-                ? new HttpIntake(sut.ingestUrl(), o.intakeConnections()).run(warmupSeconds(o), o.intakeSeconds())
+                ? new HttpIntake(sut.submitter().customer(), o.intakeConnections()).run(warmupSeconds(o), o.intakeSeconds())
                 : new AmqpIntake(sut, o.intakeConnections()).run(warmupSeconds(o), o.intakeSeconds());
         Map<String, Object> row = report.row(t.wire(), f);
         if (t == Submitter.Transport.AMQP) {

@@ -65,9 +65,9 @@ final class SequentialTasks {
 
     private static Timed one(SystemUnderTest sut, Submitter.Transport transport, List<String> regions,
             Duration patience) throws Exception {
-        String taskId = "lat-" + UUID.randomUUID();
+        String taskId = Tasks.scoped("lat-" + UUID.randomUUID());
         CompletableFuture<TaskEvents.Seen> done = sut.events().finalEvent(taskId);
-        String json = Tasks.refresh(taskId, "bench", 1, regions);
+        String json = Tasks.refresh(taskId, Tasks.CUSTOMER, 1, regions);
         long start = System.nanoTime();
         sut.submitter().submit(transport, taskId, json);
         try {

@@ -101,9 +101,9 @@ public final class SilentNodeScenario implements Scenario {
     /** One task; true when every fleet node executed it before {@code untilNanos}. */
     private static boolean one(SystemUnderTest sut, Fleet fleet, List<String> regions, int nodes, long untilNanos,
             Latencies perNode, Latencies lastNode) throws Exception {
-        String taskId = "silent-" + UUID.randomUUID();
+        String taskId = Tasks.scoped("silent-" + UUID.randomUUID());
         Instant submitted = Instant.now();
-        sut.submitter().publish(taskId, Tasks.refresh(taskId, "bench", 1, regions));
+        sut.submitter().publish(taskId, Tasks.refresh(taskId, Tasks.CUSTOMER, 1, regions));
         int skip = 0;
         List<Execution> mine = new java.util.ArrayList<>();
         while (mine.size() < nodes && System.nanoTime() < untilNanos) {

@@ -3,10 +3,8 @@ package io.purgeline.bench.perf;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.purgeline.testkit.SignedHttp;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,19 +24,30 @@ public final class Submitter implements AutoCloseable {
     private static final Duration CONFIRM = Duration.ofSeconds(30);
     private final Channel channel;
     private final String tasksExchange;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final URI tasksUri;
+    private final String user;
+    private final SignedHttp customer;
 
-    private Submitter(Channel channel, String tasksExchange, URI tasksUri) {
+    private Submitter(Channel channel, String tasksExchange, String user, SignedHttp customer) {
         this.channel = channel;
         this.tasksExchange = tasksExchange;
-        this.tasksUri = tasksUri;
+        this.user = user;
+        this.customer = customer;
     }
 
-    public static Submitter open(Connection connection, String tasksExchange, String ingestUrl) throws IOException {
+    /**
+     * @param user     the AMQP user of {@code connection}: the upstream user ingest takes submissions from
+     * @param customer signs {@code POST /v1/tasks} as the benchmark's customer
+     */
+    public static Submitter open(Connection connection, String tasksExchange, String user, SignedHttp customer)
+            throws IOException {
         Channel ch = connection.createChannel();
         ch.confirmSelect();
-        return new Submitter(ch, tasksExchange, URI.create(ingestUrl + "/v1/tasks"));
+        return new Submitter(ch, tasksExchange, user, customer);
+    }
+
+    /** The benchmark's customer, signing its HTTP requests. */
+    public SignedHttp customer() {
+        return customer;
     }
 
     public void submit(Transport transport, String taskId, String json) throws Exception {
@@ -53,16 +62,14 @@ public final class Submitter implements AutoCloseable {
     public synchronized void publish(String taskId, String json) throws IOException, InterruptedException,
             TimeoutException {
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json")
-                .deliveryMode(2).messageId(taskId).build();
+                .deliveryMode(2).messageId(taskId).userId(user).build();
         channel.basicPublish(tasksExchange, "task.submit", props, json.getBytes(StandardCharsets.UTF_8));
         channel.waitForConfirmsOrDie(CONFIRM.toMillis());
     }
 
     /** {@code POST /v1/tasks}; anything but 202 is an error, with the answer. */
-    public void post(String json) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(tasksUri).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    public void post(String json) throws Exception {
+        HttpResponse<String> r = customer.post("/v1/tasks", json);
         if (r.statusCode() != 202) {
             throw new IllegalStateException("POST /v1/tasks answered " + r.statusCode() + ": " + r.body());
         }

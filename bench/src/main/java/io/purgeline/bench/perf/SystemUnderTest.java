@@ -13,6 +13,7 @@ import io.purgeline.runtime.Topology;
 import io.purgeline.service.AgentKeys;
 import io.purgeline.service.Env;
 import io.purgeline.testkit.Namespace;
+import io.purgeline.testkit.SignedHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +60,8 @@ public final class SystemUnderTest implements AutoCloseable {
             amqp = connect(ns.config().amqp(), "bench-" + ns.config().namespace());
             Topology t = ns.topology();
             TaskEvents events = TaskEvents.open(amqp, t.eventsExchange());
-            Submitter submitter = Submitter.open(amqp, t.tasksExchange(), stack.ingestUrl());
+            Submitter submitter = Submitter.open(amqp, t.tasksExchange(), ns.config().amqp().user(),
+                    stack.admin().newCustomer(Tasks.CUSTOMER, Tasks.DOMAIN));
             return new SystemUnderTest(ns, stack, amqp, events, submitter);
         } catch (Exception | Error e) {
             if (amqp != null) {
@@ -122,9 +124,9 @@ public final class SystemUnderTest implements AutoCloseable {
     private CompletableFuture<Void> registerAsync(String nodeId, String address, String region) {
         String json = "{\"node_id\":\"" + nodeId + "\",\"address\":\"" + address + "\",\"tier\":2,\"region\":\""
                 + region + "\"}";
-        return http.sendAsync(HttpRequest.newBuilder(URI.create(stack.ingestUrl() + "/v1/nodes"))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
-                        .build(), HttpResponse.BodyHandlers.ofString())
+        return http.sendAsync(SignedHttp.admin(stack.ingestUrl()).request("POST", "/v1/nodes",
+                        json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        Map.of("Content-Type", "application/json")), HttpResponse.BodyHandlers.ofString())
                 .thenAccept(r -> {
                     if (r.statusCode() / 100 != 2) {
                         throw new IllegalStateException("registering " + nodeId + " failed: " + r.statusCode() + " "
@@ -159,6 +161,11 @@ public final class SystemUnderTest implements AutoCloseable {
     }
 
     /** {@code {ns}.tasks}, where upstream publishes submissions. */
+    /** The AMQP user the harness publishes as: the upstream user ingest takes submissions from. */
+    public String amqpUser() {
+        return ns.config().amqp().user();
+    }
+
     public String topologyTasksExchange() {
         return ns.topology().tasksExchange();
     }

@@ -108,13 +108,13 @@ final class ThroughputLoad {
                 }
                 int urls = URL_COUNTS.get(n % URL_COUNTS.size());
                 List<String> scope = (n / URL_COUNTS.size()) % 2 == 0 ? null : region;
-                String taskId = "tp-" + n + "-" + Long.toHexString(System.nanoTime());
+                String taskId = Tasks.scoped("tp-" + n + "-" + Long.toHexString(System.nanoTime()));
                 n++;
                 sut.events().finalEvent(taskId).whenComplete((s, e) -> {
                     finished.incrementAndGet();
                     flight.release();
                 });
-                sut.submitter().publish(taskId, Tasks.refresh(taskId, "bench", urls, scope));
+                sut.submitter().publish(taskId, Tasks.refresh(taskId, Tasks.CUSTOMER, urls, scope));
                 submitted.incrementAndGet();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -64,12 +64,13 @@ final class CallbackRecorder implements AutoCloseable {
 
     private void verify(HttpCall call, AgentKeys keys) {
         String ts = call.header(Signatures.TIMESTAMP);
-        boolean signed = keys.accessKey().equals(call.header(Signatures.ACCESS_KEY)) && ts != null
-                && Signatures.matches(Signatures.sign(keys.secret(), call.method(), call.pathAndQuery(),
+        String node = call.header(Signatures.ACCESS_KEY);
+        boolean signed = node != null && ts != null
+                && Signatures.matches(Signatures.sign(keys.signingKey(node), call.method(), call.pathAndQuery(),
                         Long.parseLong(ts), call.body()), call.header(Signatures.TOKEN));
         if (!signed) {
             refused.incrementAndGet();
-            throw new HttpError(401, "unauthorized", "not signed with the agent keys");
+            throw new HttpError(401, "unauthorized", "not signed with the key of the node it names");
         }
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** What a fleet costs this JVM: its threads are shared by all nodes, so they do not grow with the fleet. */
 class FleetFootprintTest {
     private static final int NODES = 300;
-    private static final AgentKeys KEYS = new AgentKeys("footprint-test", "footprint-test-secret");
+    private static final AgentKeys KEYS = new AgentKeys(List.of("footprint-test-master"));
 
     @Test
     void threeHundredNodesAtWorkRunOnAFewDozenThreads() throws Exception {

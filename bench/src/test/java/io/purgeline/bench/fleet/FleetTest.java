@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** A fleet of 60 simulated nodes in this JVM, each running the real agent code on its own loopback address. */
 class FleetTest {
     private static final int NODES = 60;
-    private static final AgentKeys KEYS = new AgentKeys("fleet-test", "fleet-test-secret");
+    private static final AgentKeys KEYS = new AgentKeys(List.of("fleet-test-master"));
     private static final Duration PATIENCE = Duration.ofSeconds(15);
 
     private static CallbackRecorder callbacks;
@@ -73,7 +73,8 @@ class FleetTest {
             assertThat(reported.nodeId()).isEqualTo(node.nodeId());
             SubtaskResult result = reported.result();
             assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-            assertThat(result.callbackToken()).isEqualTo(Signatures.callbackToken(KEYS.secret(), subtaskId));
+            assertThat(result.callbackToken())
+                    .isEqualTo(Signatures.callbackToken(KEYS.signingKey(node.nodeId()), subtaskId));
             assertThat(result.items()).singleElement().satisfies(item -> assertThat(item.httpCode()).isEqualTo(200));
         }
         assertThat(callbacks.refused()).as("requests not signed with the agent keys").isZero();

@@ -39,9 +39,9 @@ final class TestDispatcher implements AutoCloseable {
         String subtaskId = Ids.subtaskId(taskId, node.nodeId());
         AgentBatch batch = new AgentBatch(node.nodeId(), callbackApi, List.of(new AgentSubtask(subtaskId, taskId,
                 TaskType.REFRESH, List.of("http://www.example.com/" + taskId + ".js"), null, null, TaskOptions.NONE,
-                Signatures.callbackToken(keys.secret(), subtaskId))));
+                Signatures.callbackToken(keys.signingKey(node.nodeId()), subtaskId))));
         return SignedPost.send(client, URI.create("http://" + node.address() + TaskEndpoint.PATH),
-                codec.encode(batch), keys.accessKey(), keys.secret(), Duration.ofSeconds(5));
+                codec.encode(batch), node.nodeId(), keys.signingKey(node.nodeId()), Duration.ofSeconds(5));
     }
 
     @Override

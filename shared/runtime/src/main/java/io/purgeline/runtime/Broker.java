@@ -28,6 +28,11 @@ public final class Broker implements AutoCloseable {
         return new Broker(f);
     }
 
+    /** The user this process connects as; the broker checks that a message's {@code user_id} names it. */
+    public String user() {
+        return factory.getUsername();
+    }
+
     public ConnectionFactory connectionFactory() {
         return factory;
     }

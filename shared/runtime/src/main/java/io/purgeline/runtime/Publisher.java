@@ -19,9 +19,11 @@ public final class Publisher {
     private final RabbitTemplate template;
     private final Codec codec;
     private final Duration confirmTimeout;
+    private final String user;
 
     public Publisher(Broker broker, Codec codec, Duration confirmTimeout) {
         this.template = new RabbitTemplate(broker.connectionFactory());
+        this.user = broker.user();
         this.codec = codec;
         this.confirmTimeout = confirmTimeout;
     }
@@ -74,6 +76,8 @@ public final class Publisher {
             p.setContentEncoding(body.contentEncoding());
         }
         p.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        // Checked by the broker against the connection's user: ingest knows who published a submission.
+        p.setUserId(user);
         p.setType(m.type());
         p.setMessageId(m.messageId() != null ? m.messageId() : UUID.randomUUID().toString());
         p.setTimestamp(new Date());

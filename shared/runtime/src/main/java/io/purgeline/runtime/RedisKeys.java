@@ -26,6 +26,16 @@ public record RedisKeys(String namespace) {
         return namespace + ":nodes:heartbeat";
     }
 
+    /** Set of the registered node ids, kept by ingest beside the {@code nodes} table: who may send heartbeats. */
+    public String registeredNodes() {
+        return namespace + ":nodes:registered";
+    }
+
+    /** A signature token already used, kept while its timestamp would pass (replays are refused). */
+    public String usedToken(String token) {
+        return namespace + ":token:" + token;
+    }
+
     /** Hash of node id to the cache kind its agent last reported in a heartbeat ("varnish", "nginx", …). */
     public String nodeCaches() {
         return namespace + ":nodes:cache";

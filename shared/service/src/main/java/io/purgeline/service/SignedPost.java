@@ -1,8 +1,9 @@
 package io.purgeline.service;
 
 import io.purgeline.contracts.Encoded;
-import io.purgeline.contracts.Signatures;
+import io.purgeline.contracts.RequestSigner;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -22,15 +23,13 @@ public final class SignedPost {
     /** Completes with the response, or exceptionally when the peer could not be reached or timed out. */
     public static CompletableFuture<ContentResponse> send(HttpClient client, URI uri, Encoded body, String accessKey,
             String secret, Duration timeout) {
-        long ts = System.currentTimeMillis() / 1000;
         String pathAndQuery = uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
         Request request = client.newRequest(uri)
                 .method(HttpMethod.POST)
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .headers(h -> {
-                    h.put(Signatures.ACCESS_KEY, accessKey);
-                    h.put(Signatures.TIMESTAMP, Long.toString(ts));
-                    h.put(Signatures.TOKEN, Signatures.sign(secret, "POST", pathAndQuery, ts, body.body()));
+                    RequestSigner.sign("POST", pathAndQuery, body.body(), accessKey, secret, Clock.systemUTC())
+                            .forEach(h::put);
                     if (body.compressed()) {
                         h.put("Content-Encoding", body.contentEncoding());
                     }

@@ -6,6 +6,7 @@ import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.Redis;
 import io.purgeline.runtime.RedisKeys;
+import io.purgeline.runtime.RegisteredNodes;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.Env;
 import java.sql.Connection;
@@ -48,6 +49,8 @@ public class Namespace implements AutoCloseable {
         // Short backoff so that retry paths finish within a test's patience.
         vars.put("PURGELINE_RETRY_DELAYS_MS", "200,400");
         vars.put("PURGELINE_DISPATCH_MAX_ATTEMPTS", "3");
+        // Tests, the demo and the benchmarks run with the development secrets, which workers otherwise refuse.
+        vars.put("PURGELINE_DEV", "true");
         vars.putAll(overrides);
         env = Map.copyOf(vars);
         config = PurgelineConfig.from(new Env(env));
@@ -120,6 +123,11 @@ public class Namespace implements AutoCloseable {
             database = Database.connect(config.db(), 4);
         }
         return database;
+    }
+
+    /** The node ids registered (what callback-worker accepts heartbeats from), as ingest records them. */
+    public RegisteredNodes registeredNodes() {
+        return new RegisteredNodes(redis(), keys());
     }
 
     /** Binds an exclusive queue of the test's own to an exchange, to see what is published there. */
