@@ -89,7 +89,7 @@ public final class DispatchWorker extends RunningWorker {
             DeliveryOutcomes outcomes = lifecycle.own("node answers", new DeliveryOutcomes(retries, parking, inflight,
                     publisher, topology, alerts, clock, metrics));
             NodeOutboxes outboxes = lifecycle.own("node outboxes", new NodeOutboxes(agents, outcomes::answered,
-                    settings.outboxCapacity()));
+                    settings.outboxCapacity(), metrics));
             Duration resultDue = settings.agentTimeout().plus(settings.inflightTimeout());
             List<QueueConsumer> consumers = new ArrayList<>();
             for (Lane lane : Lane.values()) {

@@ -1,5 +1,8 @@
 package io.purgeline.dispatch;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.purgeline.service.Metrics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,17 +38,21 @@ final class NodeOutboxes implements AutoCloseable {
     private final int capacity;
     private final Semaphore room;
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
+    private final Timer exchanges;
 
     /**
      * @param answered what follows a node's answer (or its absence), with the parcels sent and one delivery each; runs
      *                 on the HTTP client's threads, so it must hand blocking work elsewhere
      * @param capacity parcels queued or in flight at most
      */
-    NodeOutboxes(AgentClient agents, BiConsumer<List<Parcel>, List<Delivery>> answered, int capacity) {
+    NodeOutboxes(AgentClient agents, BiConsumer<List<Parcel>, List<Delivery>> answered, int capacity,
+            MeterRegistry metrics) {
         this.agents = agents;
         this.answered = answered;
         this.capacity = capacity;
         this.room = new Semaphore(capacity);
+        this.exchanges = Metrics.latency(metrics, "purgeline_dispatch_exchange_seconds",
+                "one request to a node's agent, from its sending to the agent's answer (or its failure)");
     }
 
     /** Queues each parcel for its node; waits while the outboxes are full. */
@@ -97,7 +104,9 @@ final class NodeOutboxes implements AutoCloseable {
                 targets += p.targets();
                 batch.add(p);
             }
+            long sentAt = System.nanoTime();
             agents.send(batch).whenComplete((deliveries, error) -> {
+                exchanges.record(System.nanoTime() - sentAt, TimeUnit.NANOSECONDS);
                 try {
                     if (error != null) { // AgentClient completes normally by contract; a bug must not lose parcels
                         log.error("sending {} parcel(s) failed unexpectedly; the in-flight sweeper sends them again",

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,8 @@ class NodeOutboxesTest {
     }
 
     private NodeOutboxes outboxes(int capacity) {
-        return new NodeOutboxes(agents, (parcels, deliveries) -> answered.addAll(deliveries), capacity);
+        return new NodeOutboxes(agents, (parcels, deliveries) -> answered.addAll(deliveries), capacity,
+                new SimpleMeterRegistry());
     }
 
     @Test
