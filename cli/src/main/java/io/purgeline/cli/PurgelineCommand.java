@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 @Command(name = "purgeline", mixinStandardHelpOptions = true, version = "purgeline 0.1.0",
         description = "Purge and prefetch across a CDN's caches: submit and follow tasks, manage nodes and dead "
                 + "letters, read alerts and the workers' stats, run purgeline on this machine.",
-        subcommands = {SubmitCommand.class, StatusCommand.class, TasksCommand.class, NodesCommand.class,
+        subcommands = {SubmitCommand.class, StatusCommand.class, TasksCommand.class, NodesCommand.class, CustomersCommand.class,
                 DeadCommand.class, AlertsCommand.class, StatsCommand.class, UpCommand.class, BenchCommands.Demo.class,
                 BenchCommands.Chaos.class, BenchCommands.Bench.class},
         footer = {"", "Exit codes: 0 done (with --wait: the task completed), 1 task failed or expired, 2 bad input,%n"

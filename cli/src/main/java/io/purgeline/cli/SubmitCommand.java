@@ -32,7 +32,9 @@ final class SubmitCommand extends ApiCommand {
             description = "URLs (refresh, prefetch), directory URLs (refresh_dir) or tags (refresh_tag)")
     List<String> targets;
 
-    @Option(names = "--api-id", defaultValue = "cli", description = "the customer or system submitting (default cli)")
+    @Option(names = "--api-id", defaultValue = "${env:PURGELINE_API_ID}", description = "the customer the task is "
+            + "for; leave it out when signing as a customer (it is the signer), an operator names one; default "
+            + "$PURGELINE_API_ID")
     String apiId;
 
     @Option(names = "--task-id", description = "your own task id (default: ingest makes one)")

@@ -77,11 +77,11 @@ class CliIT {
         JsonObject done = json(Cli.against(ingest, "submit", "refresh", url("json2"), "--node", "edge-1", "--wait",
                 "--json"));
         JsonObject status = json(Cli.against(ingest, "status", done.get("task_id").getAsString(), "--json"));
-        JsonObject tasks = json(Cli.against(ingest, "tasks", "--api-id", "cli", "--limit", "1", "--json"));
+        JsonObject tasks = json(Cli.against(ingest, "tasks", "--api-id", LocalStack.CUSTOMER, "--limit", "1", "--json"));
         JsonObject nodes = json(Cli.against(ingest, "nodes", "list", "--json"));
 
         assertThat(accepted.keySet()).containsExactlyInAnyOrder("task_id", "state", "total");
-        assertThat(accepted.get("task_id").getAsString()).isEqualTo(taskId);
+        assertThat(accepted.get("task_id").getAsString()).isEqualTo(LocalStack.CUSTOMER + ":" + taskId);
         assertThat(done.get("state").getAsString()).isEqualTo("completed");
         assertThat(done.keySet()).contains("task_id", "api_id", "type", "state", "total", "done", "failed",
                 "expired", "targets", "accepted_at", "nodes");
@@ -182,6 +182,52 @@ class CliIT {
         assertThat(json(alerts).has("alerts")).isTrue();
         assertThat(badAlerts.exit()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(drop.out().strip()).isEqualTo("dropped 0");
+    }
+
+    @Test
+    void anOperatorAddsACustomerAndAKeyAndTheCustomerSubmitsSignedWithItUntilItIsRevoked() throws Exception {
+        Cli.Run added = Cli.against(ingest, "customers", "add", "cli-co", "CLI Co", "--domain", "*.example.com",
+                "--json");
+        JsonObject key = json(Cli.against(ingest, "customers", "key", "cli-co", "--json"));
+        String accessKey = key.get("access_key").getAsString();
+        String secret = key.get("secret").getAsString();
+        Cli.Run shown = Cli.against(ingest, "customers", "show", "cli-co");
+
+        // The secret comes from the environment only: the command line as a process of its own, as a customer runs it.
+        Process ok = customer(accessKey, secret, "submit", "refresh", url("customer"), "--node", "edge-1", "--wait",
+                "--json");
+        Process foreign = customer(accessKey, secret, "submit", "refresh", "http://www.other.org/a.js", "--json");
+        assertThat(ok.waitFor()).as(new String(ok.getErrorStream().readAllBytes())).isEqualTo(ExitCodes.OK);
+        JsonObject done = JsonParser.parseString(new String(ok.getInputStream().readAllBytes())).getAsJsonObject();
+        assertThat(foreign.waitFor()).isEqualTo(ExitCodes.REFUSED);
+        String refusal = new String(foreign.getInputStream().readAllBytes());
+        Cli.Run revoked = Cli.against(ingest, "customers", "revoke", "cli-co", accessKey);
+        Process afterRevoke = customer(accessKey, secret, "submit", "refresh", url("revoked"), "--node", "edge-1");
+
+        assertThat(added.exit()).as(added.err()).isEqualTo(ExitCodes.OK);
+        assertThat(json(added).get("api_id").getAsString()).isEqualTo("cli-co");
+        assertThat(accessKey).isNotBlank();
+        assertThat(shown.lines()).contains("cli-co (CLI Co), active", "  domains: *.example.com");
+        assertThat(shown.lines()).anySatisfy(l -> assertThat(l).startsWith("  key " + accessKey + " active"));
+        assertThat(shown.out()).doesNotContain(secret);
+        assertThat(done.get("task_id").getAsString()).startsWith("cli-co:");
+        assertThat(done.get("state").getAsString()).isEqualTo("completed");
+        assertThat(refusal).contains("foreign_domain").contains("www.other.org");
+        assertThat(revoked.exit()).isEqualTo(ExitCodes.OK);
+        assertThat(afterRevoke.waitFor()).isEqualTo(ExitCodes.REFUSED);
+    }
+
+    /** bin/purgeline as a customer runs it: its key and secret in the environment, no admin key. */
+    private static Process customer(String accessKey, String secret, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Home.java(), "-jar", Home.jar("cli").toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--ingest-url", ingest));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("PURGELINE_DEV");
+        pb.environment().remove("PURGELINE_API_ID");
+        pb.environment().put("PURGELINE_ACCESS_KEY", accessKey);
+        pb.environment().put("PURGELINE_SECRET_KEY", secret);
+        return pb.start();
     }
 
     private static JsonObject json(Cli.Run run) {
