@@ -146,6 +146,10 @@ public final class Customers {
                 .map(a -> new KeyOwner(a.apiId(), box.open(accessKey, a.secretSealed()))));
     }
 
+    /**
+     * The cached value, or one load for all who ask at once: when an entry expires under load, every request thread
+     * asking for it had queried MariaDB (and waited for its connections) at the same moment.
+     */
     private <T> Optional<T> cached(Map<String, Cached<Optional<T>>> cache, String key,
             java.util.function.Supplier<Optional<T>> load) {
         long now = System.nanoTime();
@@ -156,9 +160,8 @@ public final class Customers {
         if (cache.size() > 100_000) {
             cache.clear(); // a flood of made-up keys must not grow the heap: each costs a query, then is forgotten
         }
-        Optional<T> value = load.get();
-        cache.put(key, new Cached<>(value, now + CACHE_TTL.toNanos()));
-        return value;
+        return cache.compute(key, (k, held) -> held != null && System.nanoTime() - held.expiresAtNanos() < 0 ? held
+                : new Cached<>(load.get(), System.nanoTime() + CACHE_TTL.toNanos())).value();
     }
 
     /** After a change through this instance: the next request reads the tables again. */

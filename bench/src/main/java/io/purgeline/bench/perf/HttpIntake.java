@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,8 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class HttpIntake {
     private final SignedHttp customer;
     private final int concurrency;
+    /**
+     * Answers are handled on a few threads of our own: on its default executor the JDK client started a thread for
+     * nearly every answer (jstack: dozens in Thread.start0), and that load generator, not ingest, set the rate.
+     */
+    private final ExecutorService answers = Executors.newFixedThreadPool(4);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+            .connectTimeout(Duration.ofSeconds(5)).executor(answers).build();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong sequence = new AtomicLong();
@@ -43,8 +50,12 @@ final class HttpIntake {
         for (int i = 0; i < concurrency; i++) {
             loops.add(loop());
         }
-        CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(seconds + warmupSeconds + 60L,
-                TimeUnit.SECONDS);
+        try {
+            CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(seconds + warmupSeconds + 60L,
+                    TimeUnit.SECONDS);
+        } finally {
+            answers.shutdownNow();
+        }
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("accepted_per_s", (double) Math.round(accepted.get() / (double) seconds));
         f.put("refused", refused.get());
