@@ -52,6 +52,17 @@ final class CustomersCommand {
         return ExitCodes.OK;
     }
 
+    /** Deletes through the admin API and says what went, as JSON or text. */
+    private static int delete(Common common, String path, Object json, String text) {
+        common.ingestAsAdmin().delete(path);
+        if (common.json) {
+            common.printJson(json);
+        } else {
+            common.println(text);
+        }
+        return ExitCodes.OK;
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every customer.")
     static final class ListCustomers extends ApiCommand {
         @Override
@@ -154,13 +165,8 @@ final class CustomersCommand {
 
         @Override
         public Integer call() {
-            common.ingestAsAdmin().delete(path(apiId, "keys", Paths.segment(accessKey)));
-            if (common.json) {
-                common.printJson(new Revoked(apiId, accessKey));
-            } else {
-                common.println("revoked " + accessKey + " of " + apiId);
-            }
-            return ExitCodes.OK;
+            return delete(common, path(apiId, "keys", Paths.segment(accessKey)), new Revoked(apiId, accessKey),
+                    "revoked " + accessKey + " of " + apiId);
         }
 
         record Revoked(String apiId, String revoked) {}
@@ -190,13 +196,8 @@ final class CustomersCommand {
 
         @Override
         public Integer call() {
-            common.ingestAsAdmin().delete(path(apiId, "domains", Paths.segment(domain)));
-            if (common.json) {
-                common.printJson(new Removed(apiId, domain));
-            } else {
-                common.println("removed " + domain + " from " + apiId);
-            }
-            return ExitCodes.OK;
+            return delete(common, path(apiId, "domains", Paths.segment(domain)), new Removed(apiId, domain),
+                    "removed " + domain + " from " + apiId);
         }
 
         record Removed(String apiId, String removed) {}
