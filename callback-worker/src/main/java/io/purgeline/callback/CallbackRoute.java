@@ -7,6 +7,8 @@ import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.Signatures;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.runtime.Alerts;
+import io.purgeline.runtime.OutcomeGrouper;
+import io.purgeline.runtime.SaveBatcher;
 import io.purgeline.service.AgentKeys;
 import io.purgeline.service.AsyncRoute;
 import io.purgeline.service.HttpCall;

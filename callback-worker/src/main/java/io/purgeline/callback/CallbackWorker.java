@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.purgeline.runtime.Alerts;
+import io.purgeline.runtime.SaveBatcher;
 import io.purgeline.runtime.Broker;
 import io.purgeline.runtime.DeadLetters;
 import io.purgeline.runtime.InflightDeliveries;

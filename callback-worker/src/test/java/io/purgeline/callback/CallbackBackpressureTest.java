@@ -13,6 +13,7 @@ import io.purgeline.contracts.Signatures;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.contracts.SubtaskState;
 import io.purgeline.runtime.Alerts;
+import io.purgeline.runtime.SaveBatcher;
 import io.purgeline.runtime.InflightDeliveries;
 import io.purgeline.service.AgentKeys;
 import io.purgeline.service.Env;

@@ -8,6 +8,7 @@ import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.CodecException;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Signatures;
+import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.contracts.TaskType;
 import io.purgeline.service.AgentKeys;
 import io.purgeline.service.SignedPost;
@@ -16,7 +17,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,6 +29,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends one node its batch: the subtasks waiting for it, of any number of tasks, in one signed request over the
@@ -33,6 +38,7 @@ import org.eclipse.jetty.client.HttpClient;
  * thousands of subtasks a second (a request per delivery capped a whole fleet at ~8,000 a second here).
  */
 public final class AgentClient {
+    private static final Logger log = LoggerFactory.getLogger(AgentClient.class);
     public static final String TASK_PATH = "/v1/agent/task";
 
     private final HttpClient client;
@@ -40,13 +46,24 @@ public final class AgentClient {
     private final AgentKeys keys;
     private final String callbackApi;
     private final Duration timeout;
+    private final Duration answerWithin;
 
-    public AgentClient(HttpClient client, Codec codec, AgentKeys keys, URI callbackApi, Duration timeout) {
+    /**
+     * @param answerWithin how long an agent may hold its answer for the batch's results ({@code answer_ms}); zero
+     *                     asks for none, every result then comes by callback. Less than {@code timeout}.
+     */
+    public AgentClient(HttpClient client, Codec codec, AgentKeys keys, URI callbackApi, Duration timeout,
+            Duration answerWithin) {
+        if (answerWithin.compareTo(timeout) >= 0) {
+            throw new IllegalArgumentException("an agent's answer may be held " + answerWithin.toMillis()
+                    + " ms, which is not less than the " + timeout.toMillis() + " ms it is given to answer");
+        }
         this.client = client;
         this.codec = codec;
         this.keys = keys;
         this.callbackApi = callbackApi.toString();
         this.timeout = timeout;
+        this.answerWithin = answerWithin;
     }
 
     /**
@@ -63,7 +80,9 @@ public final class AgentClient {
         }
         // The agent refuses a token it has seen; two sends of one body within a second would sign alike (a stored
         // delivery parked twice and replayed together), so each send carries a nonce of its own.
-        URI once = URI.create(uri + "?nonce=" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        // An agent that knows answer_ms answers with the results finished by then; one that does not ignores it.
+        URI once = URI.create(uri + "?nonce=" + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + (answerWithin.isZero() ? "" : "&answer_ms=" + answerWithin.toMillis()));
         return SignedPost.send(client, once, codec.encode(batchFor(first.nodeId(), parcels)), first.nodeId(),
                         keys.signingKey(first.nodeId()), timeout)
                 .handle((response, error) -> {
@@ -102,8 +121,11 @@ public final class AgentClient {
     private List<Delivery> answered(List<Parcel> parcels, ContentResponse response) {
         int status = response.getStatus();
         if (status / 100 == 2) {
-            Set<String> running = stillRunning(response);
-            return each(parcels, a -> Delivery.accepted(a, status, running.contains(a.subtaskId())));
+            BatchQueued queued = queued(response);
+            Set<String> running = Set.copyOf(queued.stillRunning());
+            Map<String, SubtaskResult> results = genuineResults(parcels, queued.results());
+            return each(parcels, a -> Delivery.accepted(a, status, running.contains(a.subtaskId()),
+                    results.get(a.subtaskId())));
         }
         String body = response.getContentAsString();
         body = body == null ? "" : body.strip();
@@ -120,15 +142,42 @@ public final class AgentClient {
         return out;
     }
 
-    /** The subtasks the agent's answer names as ones it already had and is still working on. */
-    private Set<String> stillRunning(ContentResponse response) {
+    /** What the agent's answer says: subtasks still running, results. */
+    private BatchQueued queued(ContentResponse response) {
         try {
             BatchQueued queued = codec.decode(response.getContent(), response.getHeaders().get("Content-Encoding"),
                     BatchQueued.class);
-            return queued == null ? Set.of() : Set.copyOf(queued.stillRunning());
+            return queued != null ? queued : NOTHING_SAID;
         } catch (CodecException e) {
-            return Set.of(); // an agent that says less is taken at its 2xx: accepted
+            return NOTHING_SAID; // an agent that says less is taken at its 2xx: accepted
         }
+    }
+
+    private static final BatchQueued NOTHING_SAID = new BatchQueued(BatchQueued.QUEUED, 0, 0, List.of());
+
+    /**
+     * The answer's results that are for subtasks of this batch and carry the token issued for them; any other is
+     * dropped (its subtask's timer sends it again), as callback-worker refuses a callback with a forged token.
+     */
+    private Map<String, SubtaskResult> genuineResults(List<Parcel> parcels, List<SubtaskResult> results) {
+        if (results.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Parcel> sent = new HashMap<>();
+        parcels.forEach(p -> sent.put(p.assignment().subtaskId(), p));
+        String nodeKey = keys.signingKey(parcels.get(0).assignment().nodeId());
+        Map<String, SubtaskResult> genuine = new HashMap<>();
+        for (SubtaskResult r : results) {
+            Parcel p = r == null || r.subtaskId() == null ? null : sent.get(r.subtaskId());
+            if (p != null && p.message().taskId().equals(r.taskId()) && r.state() != null
+                    && Signatures.callbackToken(nodeKey, r.subtaskId()).equals(r.callbackToken())) {
+                genuine.put(r.subtaskId(), r);
+            } else {
+                log.warn("node {} answered with a result that is not for its batch, or with a wrong token: {}",
+                        parcels.get(0).assignment().nodeId(), r == null ? null : r.subtaskId());
+            }
+        }
+        return genuine;
     }
     private String describe(Throwable error) {
         Throwable t = error;

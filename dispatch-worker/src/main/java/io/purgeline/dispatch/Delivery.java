@@ -1,28 +1,30 @@
 package io.purgeline.dispatch;
 
 import io.purgeline.contracts.Assignment;
+import io.purgeline.contracts.SubtaskResult;
 
 /**
  * How one node's batch fared. {@code failure} is null when the agent accepted it (2xx); {@code httpCode} is the
  * agent's answer, null when there was none. {@code retryable} is false when sending again cannot help.
- * {@code stillRunning}: the agent already had this subtask and is still working on it.
+ * {@code stillRunning}: the agent already had this subtask and is still working on it. {@code result}: the subtask's
+ * result when the agent's answer carried it, else null (it comes by callback).
  */
 public record Delivery(Assignment assignment, Integer httpCode, String failure, boolean retryable,
-        boolean stillRunning) {
-    static Delivery accepted(Assignment a, int httpCode, boolean stillRunning) {
-        return new Delivery(a, httpCode, null, false, stillRunning);
+        boolean stillRunning, SubtaskResult result) {
+    static Delivery accepted(Assignment a, int httpCode, boolean stillRunning, SubtaskResult result) {
+        return new Delivery(a, httpCode, null, false, stillRunning, result);
     }
 
     static Delivery unanswered(Assignment a, String reason) {
-        return new Delivery(a, null, reason, true, false);
+        return new Delivery(a, null, reason, true, false, null);
     }
 
     static Delivery refused(Assignment a, int httpCode, String reason) {
-        return new Delivery(a, httpCode, reason, true, false);
+        return new Delivery(a, httpCode, reason, true, false, null);
     }
 
     static Delivery impossible(Assignment a, String reason) {
-        return new Delivery(a, null, reason, false, false);
+        return new Delivery(a, null, reason, false, false, null);
     }
 
     public boolean ok() {

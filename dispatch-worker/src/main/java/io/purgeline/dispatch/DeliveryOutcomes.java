@@ -4,14 +4,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.purgeline.contracts.Alert;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
+import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.runtime.Alerts;
 import io.purgeline.runtime.InflightDeliveries;
+import io.purgeline.runtime.OutcomeGrouper;
 import io.purgeline.runtime.Outgoing;
 import io.purgeline.runtime.Publisher;
+import io.purgeline.runtime.SaveBatcher;
 import io.purgeline.runtime.StoredDeliveries;
 import io.purgeline.runtime.Topology;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What follows a node's answer to its batch, off the HTTP client's threads: re-sends that found the agent still
+ * What follows a node's answer to its batch, off the HTTP client's threads: results the answer carried are saved
+ * (grouped with other answers' into one confirmed publish, then their in-flight timers are removed, as callback-worker
+ * does for callbacks; if the save fails, the timers send the subtasks again and the agent answers from memory);
+ * re-sends that found the agent still
  * working keep their attempt; nodes that did not answer are marked offline and their work parked; other failures are
  * retried through the retry queues or, out of attempts, recorded failed, dead-lettered and alerted. Only then are the
  * failed parcels' in-flight timers removed: a crash before that leaves the timers to send the work again, so nothing
@@ -32,6 +39,7 @@ import org.slf4j.LoggerFactory;
 final class DeliveryOutcomes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryOutcomes.class);
 
+    private final SaveBatcher saves;
     private final RetryPolicy retries;
     private final OfflineParking parking;
     private final InflightDeliveries inflight;
@@ -46,8 +54,9 @@ final class DeliveryOutcomes implements AutoCloseable {
         return t;
     });
 
-    DeliveryOutcomes(RetryPolicy retries, OfflineParking parking, InflightDeliveries inflight, Publisher publisher,
+    DeliveryOutcomes(SaveBatcher saves, RetryPolicy retries, OfflineParking parking, InflightDeliveries inflight, Publisher publisher,
             Topology topology, Alerts alerts, Clock clock, MeterRegistry metrics) {
+        this.saves = saves;
         this.retries = retries;
         this.parking = parking;
         this.inflight = inflight;
@@ -75,6 +84,7 @@ final class DeliveryOutcomes implements AutoCloseable {
     }
 
     void handle(List<Parcel> parcels, List<Delivery> deliveries) {
+        saveResults(deliveries);
         // Per lane message: retries and failures are planned per task, as the message carries the task.
         Map<DispatchMessage, List<Integer>> byMessage = new IdentityHashMap<>();
         for (int i = 0; i < parcels.size(); i++) {
@@ -116,6 +126,30 @@ final class DeliveryOutcomes implements AutoCloseable {
         publisher.publish(out);
         alertsAfterPublish.forEach(Runnable::run);
         inflight.removeIfUnchanged(sentAgainOrGivenUp);
+    }
+
+    /** Hands the results the answer carried to the group commit; one node's answer, so one node. */
+    private void saveResults(List<Delivery> deliveries) {
+        List<SubtaskResult> results = new ArrayList<>();
+        Map<String, Integer> attempts = new HashMap<>();
+        for (Delivery d : deliveries) {
+            if (d.result() != null) {
+                results.add(d.result());
+                attempts.put(d.assignment().subtaskId(), d.assignment().attempt());
+            }
+        }
+        if (results.isEmpty()) {
+            return;
+        }
+        String nodeId = deliveries.get(0).assignment().nodeId();
+        metrics.counter("purgeline_dispatch_answered_results_total").increment(results.size());
+        saves.save(OutcomeGrouper.group(nodeId, results, clock.instant(), attempts::get))
+                .whenComplete((saved, error) -> {
+                    if (error != null) {
+                        log.warn("{} result(s) of node {} from its answer not saved ({}); their in-flight timers will"
+                                + " send them again", results.size(), nodeId, error.getMessage());
+                    }
+                });
     }
 
     /** Plans retries and failures; the alerts of nodes given up on wait for the dead letters they name. */

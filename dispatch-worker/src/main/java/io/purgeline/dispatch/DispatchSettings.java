@@ -9,8 +9,12 @@ import java.time.Duration;
  * dispatch-worker's own configuration (the shared services come from {@code PurgelineConfig}).
  *
  * @param callbackApi  where agents post results: callback-worker's {@code /v1/agent/callback}
- * @param agentTimeout how long an agent has to answer a batch; it only has to queue it, so a healthy agent answers
- *                     in milliseconds and 5 s means it is overloaded or gone
+ * @param agentTimeout how long an agent has to answer a batch; it only has to queue it (and hold the answer at most
+ *                     {@code answerWithin}), so a healthy agent answers within that and 5 s means it is overloaded
+ *                     or gone
+ * @param answerWithin how long an agent may hold its answer for the batch's results ({@code answer_ms}); a purge on
+ *                     a healthy cache takes a few ms, so 250 ms lets nearly every result ride back in the answer,
+ *                     while a slow one (a large prefetch) comes by callback. 0: every result by callback
  * @param concurrency  lane messages handled at once per lane; a handler only records and queues its nodes' work,
  *                     so a few keep up with the broker
  * @param prefetch     lane messages buffered per consumer: enough to keep handlers fed, few enough that another
@@ -26,7 +30,8 @@ import java.time.Duration;
  *                     consumers wait, and the backlog stays in the broker. 20,000 is a few seconds of the fleet's
  *                     intake at full speed, a few MiB of heap
  */
-public record DispatchSettings(URI callbackApi, Duration agentTimeout, int concurrency, int prefetch,
+public record DispatchSettings(URI callbackApi, Duration agentTimeout, Duration answerWithin, int concurrency,
+        int prefetch,
         Duration inflightTimeout, Duration heartbeatTimeout, Duration sweepInterval, int outboxCapacity) {
     public static DispatchSettings from(Env env) {
         String callback = env.str("PURGELINE_CALLBACK_API", "http://127.0.0.1:8081/v1/agent/callback");
@@ -42,6 +47,11 @@ public record DispatchSettings(URI callbackApi, Duration agentTimeout, int concu
                     + callback + "'");
         }
         Duration timeout = positive(env, "PURGELINE_AGENT_TIMEOUT_MS", Duration.ofSeconds(5));
+        Duration answerWithin = env.millis("PURGELINE_AGENT_ANSWER_MS", Duration.ofMillis(250));
+        if (answerWithin.isNegative() || answerWithin.compareTo(timeout) >= 0) {
+            throw new IllegalArgumentException("PURGELINE_AGENT_ANSWER_MS must be from 0 to less than"
+                    + " PURGELINE_AGENT_TIMEOUT_MS (" + timeout.toMillis() + "), got " + answerWithin.toMillis());
+        }
         int concurrency = env.integer("PURGELINE_DISPATCH_CONCURRENCY", 4);
         if (concurrency < 1) {
             throw new IllegalArgumentException("PURGELINE_DISPATCH_CONCURRENCY must be at least 1, got " + concurrency);
@@ -50,7 +60,7 @@ public record DispatchSettings(URI callbackApi, Duration agentTimeout, int concu
         if (outbox < 1) {
             throw new IllegalArgumentException("PURGELINE_DISPATCH_OUTBOX must be at least 1, got " + outbox);
         }
-        return new DispatchSettings(callbackApi, timeout, concurrency, 20,
+        return new DispatchSettings(callbackApi, timeout, answerWithin, concurrency, 20,
                 positive(env, "PURGELINE_INFLIGHT_TIMEOUT_MS", Duration.ofSeconds(30)),
                 positive(env, "PURGELINE_NODE_HEARTBEAT_TIMEOUT_MS", Duration.ofSeconds(15)),
                 positive(env, "PURGELINE_SWEEP_INTERVAL_MS", Duration.ofSeconds(1)), outbox);

@@ -16,6 +16,7 @@ import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.runtime.QueueConsumer;
 import io.purgeline.runtime.QueueDepths;
 import io.purgeline.runtime.Redis;
+import io.purgeline.runtime.SaveBatcher;
 import io.purgeline.runtime.RedisKeys;
 import io.purgeline.runtime.Singleton;
 import io.purgeline.runtime.Topology;
@@ -81,12 +82,14 @@ public final class DispatchWorker extends RunningWorker {
             HttpClient client = SignedPost.startClient(NAME, 2);
             lifecycle.own("agent client", client::stop);
             AgentClient agents = new AgentClient(client, config.codec(), keys, settings.callbackApi(),
-                    settings.agentTimeout());
+                    settings.agentTimeout(), settings.answerWithin());
             RetryPolicy retries = new RetryPolicy(config, topology);
             OfflineParking parking = new OfflineParking(offline, alerts, config.maxAttempts(), clock,
                     metrics.counter("purgeline_dispatch_parked_total"));
             // Closed in reverse: consumers stop handing in, then the outboxes finish sending, then the answers.
-            DeliveryOutcomes outcomes = lifecycle.own("node answers", new DeliveryOutcomes(retries, parking, inflight,
+            SaveBatcher saves = lifecycle.own("result saves", SaveBatcher.start(publisher, topology, inflight));
+            DeliveryOutcomes outcomes = lifecycle.own("node answers", new DeliveryOutcomes(saves, retries, parking,
+                    inflight,
                     publisher, topology, alerts, clock, metrics));
             NodeOutboxes outboxes = lifecycle.own("node outboxes", new NodeOutboxes(agents, outcomes::answered,
                     settings.outboxCapacity(), metrics));

@@ -33,7 +33,7 @@ class AgentClientTest {
     static void start() throws Exception {
         http = io.purgeline.service.SignedPost.startClient("test", 4);
         client = new AgentClient(http, Codec.standard(), new AgentKeys(List.of("master")),
-                URI.create("http://127.0.0.1:8081/v1/agent/callback"), Duration.ofMillis(800));
+                URI.create("http://127.0.0.1:8081/v1/agent/callback"), Duration.ofMillis(800), Duration.ZERO);
     }
 
     @AfterAll

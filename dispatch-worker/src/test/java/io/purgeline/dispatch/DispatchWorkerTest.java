@@ -200,6 +200,38 @@ class DispatchWorkerTest {
     }
 
     @Test
+    void resultsInTheAgentsAnswerAreSavedAndTheirTimersRemoved() throws Exception {
+        try (FakeAgent edge = FakeAgent.finishing(NodeKeys.derive(MASTER, "edge-1"))) {
+            publish(message("task-answered", Lane.FAST, List.of(
+                    new Assignment("task-answered@edge-1", "edge-1", edge.address(), 1))));
+
+            SubtaskOutcome saved = awaitSavedOutcome("task-answered", "task-answered@edge-1");
+            assertThat(saved.state()).isEqualTo(SubtaskState.DONE);
+            assertThat(saved.nodeId()).isEqualTo("edge-1");
+            assertThat(saved.attempts()).isEqualTo(1);
+            assertThat(saved.httpCode()).isEqualTo(200);
+            assertThat(edge.received().get(0).path()).contains("answer_ms=250");
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    ns.redis().zscore(ns.keys().inflight(), "task-answered@edge-1") == null);
+        }
+    }
+
+    @Test
+    void aResultInAnAnswerWithATokenNotIssuedIsNotSavedAndItsTimerStays() throws Exception {
+        try (FakeAgent edge = FakeAgent.finishing(NodeKeys.derive(MASTER, "edge-2"))) {
+            publish(message("task-forged", Lane.FAST, List.of(
+                    new Assignment("task-forged@edge-1", "edge-1", edge.address(), 1))));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> edge.received().size() == 1);
+            try (SavesReader saves = SavesReader.open(ns)) {
+                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                        .until(() -> saves.saves().stream().noneMatch(x -> "task-forged".equals(x.correlationId())));
+            }
+            assertThat(ns.redis().zscore(ns.keys().inflight(), "task-forged@edge-1")).isNotNull();
+        }
+    }
+
+    @Test
     void aMessageThatCannotBeDispatchedIsParkedWithTheReason() {
         ns.publisher().publish(Outgoing.of(ns.topology().dispatchExchange(), Lane.FAST.wire(),
                 DispatchMessage.MESSAGE_TYPE, Map.of("task_id", "task-poison", "type", "refresh")));

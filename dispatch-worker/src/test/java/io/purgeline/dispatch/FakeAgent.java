@@ -6,11 +6,15 @@ import io.purgeline.contracts.AgentBatch;
 import io.purgeline.contracts.AgentSubtask;
 import io.purgeline.contracts.BatchQueued;
 import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.Signatures;
+import io.purgeline.contracts.SubtaskResult;
+import io.purgeline.contracts.SubtaskState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +65,21 @@ final class FakeAgent implements AutoCloseable {
             List<String> ids = r.batch().subtasks().stream().map(AgentSubtask::subtaskId).toList();
             List<String> running = ids.stream().filter(id -> !had.add(id)).toList();
             return Codec.standard().toJson(new BatchQueued(BatchQueued.QUEUED, ids.size(), running.size(), running));
+        });
+    }
+
+    /**
+     * An agent that finishes every subtask before answering and puts the results in its answer, each with the token
+     * made with {@code tokenKey} (the node's key for a genuine agent, another for a forger).
+     */
+    static FakeAgent finishing(String tokenKey) throws IOException {
+        return startOn(0, r -> 202, r -> {
+            List<SubtaskResult> results = r.batch().subtasks().stream().map(s -> new SubtaskResult(s.subtaskId(),
+                    s.taskId(), Signatures.callbackToken(tokenKey, s.subtaskId()), SubtaskState.DONE,
+                    List.of(new ItemResult(s.urls().get(0), 200, 0, 1, null)), Instant.now(), Instant.now()))
+                    .toList();
+            return Codec.standard().toJson(new BatchQueued(BatchQueued.QUEUED, results.size(), 0, List.of(),
+                    results));
         });
     }
 

@@ -34,7 +34,7 @@ class NodeOutboxesTest {
     static void start() throws Exception {
         http = SignedPost.startClient("test", 2);
         agents = new AgentClient(http, Codec.standard(), new AgentKeys(List.of("master")),
-                URI.create("http://127.0.0.1:8081/v1/agent/callback"), Duration.ofSeconds(10));
+                URI.create("http://127.0.0.1:8081/v1/agent/callback"), Duration.ofSeconds(10), Duration.ZERO);
     }
 
     @AfterAll

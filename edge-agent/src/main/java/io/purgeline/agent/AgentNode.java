@@ -1,10 +1,10 @@
 package io.purgeline.agent;
 
 import io.purgeline.contracts.Heartbeat;
+import io.purgeline.service.AsyncRoute;
 import io.purgeline.service.RecentTokens;
 import io.purgeline.service.Refusals;
 import io.purgeline.service.RequestVerifier;
-import io.purgeline.service.Route;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -47,7 +47,8 @@ public final class AgentNode implements AutoCloseable {
                 settings.callbackTimeout(), ResultReporter.DEFAULT_BACKOFF, shared.timer(), shared.metrics());
         RecentSubtasks recent = new RecentSubtasks(settings.rememberSubtasks(), settings.rememberBytes(), settings.rememberFor(),
                 shared.clock());
-        SubtaskRunner runner = new SubtaskRunner(nodeId, cache, reporter, recent, shared.workers(), settings.workers(),
+        SubtaskRunner runner = new SubtaskRunner(nodeId, cache, reporter, recent, shared.workers(), shared.timer(),
+                settings.workers(),
                 settings.queueCapacity(), executed, shared.metrics());
         TaskEndpoint tasks = new TaskEndpoint(nodeId, new RequestVerifier(settings.keys()::secretsOf,
                         new RecentTokens(shared.clock()), RequestVerifier.DEFAULT_WINDOW, shared.clock(),
@@ -74,7 +75,7 @@ public final class AgentNode implements AutoCloseable {
     }
 
     /** {@code POST /v1/agent/task} for this node. */
-    public Route taskRoute() {
+    public AsyncRoute taskRoute() {
         return tasks;
     }
 

@@ -39,7 +39,7 @@ public final class AgentWorker extends RunningWorker {
                     AgentNode.start(settings, cache, shared, ExecutionCallback.NONE));
             WebServer http = lifecycle.own("http", Probes.install(
                     WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_PORT))
-                            .route("POST", TaskEndpoint.PATH, node.taskRoute()),
+                            .routeAsync("POST", TaskEndpoint.PATH, node.taskRoute()),
                     node::ready, metrics, node::stats).start());
             return new AgentWorker(lifecycle, http);
         } catch (Exception | Error e) {

@@ -107,8 +107,12 @@ public final class ResultReporter implements AutoCloseable {
 
     /** Reports a remembered result (made by {@link #encode}) again, as {@link #report} does. */
     public void reportAgain(URI callbackApi, Encoded remembered) {
-        AgentCallback callback = codec.decode(remembered.body(), remembered.contentEncoding(), AgentCallback.class);
-        callback.results().forEach(r -> report(callbackApi, r));
+        decode(remembered).forEach(r -> report(callbackApi, r));
+    }
+
+    /** The results a remembered body (made by {@link #encode}) holds. */
+    public List<SubtaskResult> decode(Encoded remembered) {
+        return codec.decode(remembered.body(), remembered.contentEncoding(), AgentCallback.class).results();
     }
 
     /** One callback API's results: those waiting, and whether a callback is on its way there. */

@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -44,17 +46,21 @@ public final class SubtaskRunner implements AutoCloseable {
      * What became of an offered batch: refused whole, or accepted with this many new and duplicate subtasks, naming
      * the duplicates still waiting or running here (their results are yet to come; the others were re-reported).
      */
-    public record Admission(boolean accepted, int queued, int duplicates, List<String> stillRunning) {
-        static final Admission REFUSED = new Admission(false, 0, 0, List.of());
+    public record Admission(boolean accepted, int queued, int duplicates, List<String> stillRunning,
+            CompletableFuture<List<SubtaskResult>> answer) {
+        static final Admission REFUSED = new Admission(false, 0, 0, List.of(),
+                CompletableFuture.completedFuture(List.of()));
     }
 
-    private record Job(AgentSubtask subtask, URI callbackApi) {}
+    /** A subtask to work on; its result goes into {@code answer} while that is held, else by callback. */
+    private record Job(AgentSubtask subtask, URI callbackApi, HeldAnswer answer) {}
 
     private final String nodeId;
     private final CacheAdapter cache;
     private final ResultReporter reporter;
     private final RecentSubtasks recent;
     private final Executor threads;
+    private final ScheduledExecutorService timer;
     private final int workers;
     private final ExecutionCallback executed;
     private final Semaphore capacity;
@@ -69,16 +75,19 @@ public final class SubtaskRunner implements AutoCloseable {
 
     /**
      * @param threads       runs the work; may be shared with other nodes
+     * @param timer         ends the wait of answers held for their results
      * @param workers       this node's subtasks worked on at once
      * @param queueCapacity subtasks that may wait for a free worker, on top of the ones being worked on
      */
     SubtaskRunner(String nodeId, CacheAdapter cache, ResultReporter reporter, RecentSubtasks recent,
-            Executor threads, int workers, int queueCapacity, ExecutionCallback executed, MeterRegistry metrics) {
+            Executor threads, ScheduledExecutorService timer, int workers, int queueCapacity,
+            ExecutionCallback executed, MeterRegistry metrics) {
         this.nodeId = nodeId;
         this.cache = cache;
         this.reporter = reporter;
         this.recent = recent;
         this.threads = threads;
+        this.timer = timer;
         this.workers = workers;
         this.executed = executed;
         this.capacity = new Semaphore(workers + queueCapacity);
@@ -90,8 +99,11 @@ public final class SubtaskRunner implements AutoCloseable {
     /**
      * Queues every new subtask of the batch, or none when the backlog has no room for all of them; answers the
      * duplicates among them (running, recently finished, or named twice in the batch) without executing them again.
+     * With {@code answerWithin} above zero, the admission's answer completes once the new subtasks have finished or
+     * that time has passed, with the results known by then (the duplicates' remembered ones included); those results
+     * are not reported by callback. With zero it completes at once, empty, and every result goes by callback.
      */
-    public synchronized Admission offer(AgentBatch batch, URI callbackApi) {
+    public synchronized Admission offer(AgentBatch batch, URI callbackApi, Duration answerWithin) {
         if (!accepting) {
             return Admission.REFUSED;
         }
@@ -123,18 +135,32 @@ public final class SubtaskRunner implements AutoCloseable {
             return Admission.REFUSED;
         }
         admitted.addAndGet(fresh.size());
+        HeldAnswer answer = answerWithin.isZero() ? null
+                : new HeldAnswer(fresh.stream().map(AgentSubtask::subtaskId).toList());
         for (AgentSubtask subtask : fresh) {
             recent.started(subtask.subtaskId());
-            waiting.add(new Job(subtask, callbackApi));
+            waiting.add(new Job(subtask, callbackApi, answer));
         }
-        startWorkers();
         if (suppressed > 0) {
             duplicates.increment(suppressed);
             log.info("{}: {} of the batch's {} subtask(s) already running or recently done, not executed again",
                     nodeId, suppressed, batch.subtasks().size());
         }
-        finished.values().forEach(result -> reporter.reportAgain(callbackApi, result));
-        return new Admission(true, fresh.size(), suppressed, stillRunning);
+        for (Encoded result : finished.values()) {
+            if (answer == null) {
+                reporter.reportAgain(callbackApi, result);
+            } else {
+                reporter.decode(result).forEach(answer::add);
+            }
+        }
+        if (answer == null) {
+            startWorkers();
+            return new Admission(true, fresh.size(), suppressed, stillRunning,
+                    CompletableFuture.completedFuture(List.of()));
+        }
+        answer.arm(timer, answerWithin);
+        startWorkers();
+        return new Admission(true, fresh.size(), suppressed, stillRunning, answer.sent());
     }
 
     /** Hands waiting jobs to the threads while this node has workers free. Called holding the lock. */
@@ -148,7 +174,7 @@ public final class SubtaskRunner implements AutoCloseable {
 
     private void runThenNext(Job job) {
         try {
-            run(job.subtask(), job.callbackApi());
+            run(job);
         } finally {
             synchronized (this) {
                 active--;
@@ -158,7 +184,8 @@ public final class SubtaskRunner implements AutoCloseable {
         }
     }
 
-    private void run(AgentSubtask subtask, URI callbackApi) {
+    private void run(Job job) {
+        AgentSubtask subtask = job.subtask();
         running.incrementAndGet();
         MDC.put("task_id", subtask.taskId());
         MDC.put("subtask_id", subtask.subtaskId());
@@ -180,9 +207,14 @@ public final class SubtaskRunner implements AutoCloseable {
             executed.executed(result);
             // Remembered before it is sent: a redelivery arriving from now on gets this very result.
             recent.finished(subtask.subtaskId(), reporter.encode(result));
-            reporter.report(callbackApi, result);
+            if (job.answer() == null || !job.answer().take(result)) {
+                reporter.report(job.callbackApi(), result);
+            }
         } catch (RuntimeException e) {
             recent.abandoned(subtask.subtaskId());
+            if (job.answer() != null) {
+                job.answer().forget(subtask.subtaskId());
+            }
             log.error("subtask {} could not be worked on", subtask.subtaskId(), e);
         } finally {
             MDC.remove("task_id");

@@ -8,16 +8,22 @@ import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
 import io.purgeline.service.HttpReply;
 import io.purgeline.service.RequestVerifier;
-import io.purgeline.service.Route;
+import io.purgeline.service.AsyncRoute;
 import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
 /**
- * {@code POST /v1/agent/task}: a signed batch from the dispatcher. Answers 202 as soon as the batch is queued; the
- * work and its result callbacks follow asynchronously. The answer counts the subtasks that were {@code duplicates}
- * (already running or recently done here): those are not executed again, and names those still running.
+ * {@code POST /v1/agent/task}: a signed batch from the dispatcher. Answers 202 as soon as the batch is queued, or, when
+ * the request asks for it with {@code ?answer_ms=N}, once the batch's subtasks have finished or N ms have passed,
+ * with the results finished by then; every other result follows by callback. The answer counts the subtasks that
+ * were {@code duplicates} (already running or recently done here): those are not executed again, and names those
+ * still running. A held answer holds no server thread.
  */
-public final class TaskEndpoint implements Route {
+public final class TaskEndpoint implements AsyncRoute {
     public static final String PATH = "/v1/agent/task";
+    /** The longest an answer may be held for results: well under any dispatcher's wait for an answer. */
+    static final int MAX_ANSWER_MS = 10_000;
 
     private final String nodeId;
     private final RequestVerifier verifier;
@@ -32,24 +38,42 @@ public final class TaskEndpoint implements Route {
     }
 
     @Override
-    public HttpReply handle(HttpCall call) {
+    public CompletionStage<HttpReply> handle(HttpCall call) {
         RequestVerifier.Verified signed = verifier.verify(call);
         try {
+            Duration answerWithin = answerWithin(call.query("answer_ms"));
             AgentBatch batch = call.bodyAs(codec, AgentBatch.class);
             URI callbackApi = validate(batch);
-            SubtaskRunner.Admission admission = runner.offer(batch, callbackApi);
+            SubtaskRunner.Admission admission = runner.offer(batch, callbackApi, answerWithin);
             if (!admission.accepted()) {
                 throw new HttpError(503, "busy", runner.accepting()
                         ? "the agent's queue has no room for " + batch.subtasks().size() + " more subtask(s) ("
                                 + runner.queued() + " waiting); retry later"
                         : "the agent is stopping");
             }
-            return HttpReply.json(202, new BatchQueued(BatchQueued.QUEUED, batch.subtasks().size(), admission.duplicates(),
-                    admission.stillRunning()));
+            return admission.answer().thenApply(results -> HttpReply.json(202, new BatchQueued(BatchQueued.QUEUED,
+                    batch.subtasks().size(), admission.duplicates(), admission.stillRunning(), results)));
         } catch (RuntimeException e) {
             verifier.release(signed);
             throw e;
         }
+    }
+
+    private static Duration answerWithin(String value) {
+        if (value == null) {
+            return Duration.ZERO;
+        }
+        int ms;
+        try {
+            ms = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            ms = -1;
+        }
+        if (ms < 0 || ms > MAX_ANSWER_MS) {
+            throw HttpError.badRequest("answer_ms must be a whole number of milliseconds from 0 to " + MAX_ANSWER_MS
+                    + ", got '" + value + "'");
+        }
+        return Duration.ofMillis(ms);
     }
 
     private URI validate(AgentBatch batch) {

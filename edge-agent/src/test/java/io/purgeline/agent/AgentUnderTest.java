@@ -77,6 +77,12 @@ final class AgentUnderTest implements AutoCloseable {
         return SignedPost.send(client, taskUri(), body, ACCESS_KEY, SECRET, Duration.ofSeconds(5)).get();
     }
 
+    /** Posts the batch signed correctly to the task URI with a query ({@code answer_ms=…}). */
+    ContentResponse send(AgentBatch batch, String query) throws Exception {
+        return SignedPost.send(client, URI.create(taskUri() + "?" + query), Codec.standard().encode(batch), ACCESS_KEY,
+                SECRET, Duration.ofSeconds(5)).get();
+    }
+
     /**
      * Posts the batch signed with the given timestamp, as a redelivery signed at another moment would be (the same
      * body signed within the same second makes the same token, which the agent refuses as a replay).

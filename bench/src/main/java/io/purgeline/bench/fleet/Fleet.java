@@ -126,7 +126,7 @@ public final class Fleet implements AutoCloseable {
     /** What a real agent serves, less {@code /metrics}, which the fleet serves once on its control address. */
     private static Routes routes(AgentNode agent) {
         return Routes.builder()
-                .route("POST", TaskEndpoint.PATH, agent.taskRoute())
+                .routeAsync("POST", TaskEndpoint.PATH, agent.taskRoute())
                 .route("GET", "/healthz", call -> HttpReply.json(200, Map.of("status", "ok")))
                 .route("GET", "/readyz", call -> agent.ready()
                         ? HttpReply.json(200, Map.of("status", "ready"))

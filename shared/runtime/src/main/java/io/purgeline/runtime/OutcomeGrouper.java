@@ -1,4 +1,4 @@
-package io.purgeline.callback;
+package io.purgeline.runtime;
 
 import io.purgeline.contracts.AgentCallback;
 import io.purgeline.contracts.ItemResult;
@@ -11,14 +11,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * Turns an agent's results into saves: one {@link SubtaskOutcomes} per task, because saves are routed by task id
  * and one message per task is one write for the saver.
  */
-final class OutcomeGrouper {
+public final class OutcomeGrouper {
     /** What the saver records when an agent says a subtask failed but gives no item error. */
-    static final String NO_REASON = "node reported the subtask failed without a reason";
+    public static final String NO_REASON = "node reported the subtask failed without a reason";
 
     private OutcomeGrouper() {}
 
@@ -26,25 +27,35 @@ final class OutcomeGrouper {
      * @param receivedAt stands in for a missing {@code finished_at}: the result cannot have finished later than it
      *                   arrived
      */
-    static List<SubtaskOutcomes> group(AgentCallback callback, Instant receivedAt) {
+    public static List<SubtaskOutcomes> group(AgentCallback callback, Instant receivedAt) {
+        // Attempts are counted by dispatch-worker; a callback does not know them, and the saver keeps the larger.
+        return group(callback.nodeId(), callback.results(), receivedAt, subtaskId -> 0);
+    }
+
+    /**
+     * The same for one node's results that came in its answer to a batch, where the dispatcher knows which attempt
+     * each subtask was on.
+     */
+    public static List<SubtaskOutcomes> group(String nodeId, List<SubtaskResult> results, Instant receivedAt,
+            ToIntFunction<String> attempts) {
         Map<String, List<SubtaskOutcome>> byTask = new LinkedHashMap<>();
-        for (SubtaskResult r : callback.results()) {
-            byTask.computeIfAbsent(r.taskId(), t -> new ArrayList<>()).add(outcome(callback.nodeId(), r, receivedAt));
+        for (SubtaskResult r : results) {
+            byTask.computeIfAbsent(r.taskId(), t -> new ArrayList<>())
+                    .add(outcome(nodeId, r, receivedAt, attempts.applyAsInt(r.subtaskId())));
         }
         List<SubtaskOutcomes> saves = new ArrayList<>(byTask.size());
         byTask.forEach((taskId, outcomes) -> saves.add(new SubtaskOutcomes(taskId, List.copyOf(outcomes))));
         return saves;
     }
 
-    private static SubtaskOutcome outcome(String nodeId, SubtaskResult r, Instant receivedAt) {
+    private static SubtaskOutcome outcome(String nodeId, SubtaskResult r, Instant receivedAt, int attempts) {
         List<ItemResult> items = r.items() == null ? List.of() : r.items();
         ItemResult firstFailing = items.stream().filter(i -> i.error() != null).findFirst().orElse(null);
         Integer httpCode = firstFailing != null ? Integer.valueOf(firstFailing.httpCode())
                 : items.isEmpty() ? null : Integer.valueOf(items.get(items.size() - 1).httpCode());
         String error = r.state() == SubtaskState.DONE ? null
                 : firstFailing != null ? firstFailing.error() : NO_REASON;
-        // Attempts are counted by dispatch-worker; the agent does not know them, and the saver keeps the larger.
-        return new SubtaskOutcome(r.subtaskId(), nodeId, r.state(), 0, httpCode, error, items, r.startedAt(),
+        return new SubtaskOutcome(r.subtaskId(), nodeId, r.state(), attempts, httpCode, error, items, r.startedAt(),
                 r.finishedAt() != null ? r.finishedAt() : receivedAt);
     }
 }

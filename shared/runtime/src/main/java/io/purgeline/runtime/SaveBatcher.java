@@ -1,12 +1,7 @@
-package io.purgeline.callback;
+package io.purgeline.runtime;
 
 import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
-import io.purgeline.runtime.BrokerException;
-import io.purgeline.runtime.InflightDeliveries;
-import io.purgeline.runtime.Outgoing;
-import io.purgeline.runtime.Publisher;
-import io.purgeline.runtime.Topology;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,13 +15,13 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Group commit of results: callbacks arriving while a publish is waiting for its confirm are gathered, each task's
+ * Group commit of results (callback-worker's callbacks, dispatch-worker's answers that carry results): those arriving while a publish is waiting for its confirm are gathered, each task's
  * outcomes merged into one save, and published together with one confirm wait; their in-flight timers are removed in
  * one Redis pipeline. No delay is added when idle — a lone callback is published at once — and under load a batch
  * grows to what arrived during the previous confirm (~7 ms here). One confirmed publish per callback capped the
  * callback path at a few hundred results a second, and late results were then sent again by the in-flight sweeper.
  */
-final class SaveBatcher implements AutoCloseable {
+public final class SaveBatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SaveBatcher.class);
     /** Results per batch at most: bounds a batch's size on the wire and its loss on a failed confirm. */
     static final int MAX_RESULTS = 2_000;
@@ -44,26 +39,26 @@ final class SaveBatcher implements AutoCloseable {
         }
     }
 
-    SaveBatcher(Publisher publisher, Topology topology, InflightDeliveries inflight) {
+    public SaveBatcher(Publisher publisher, Topology topology, InflightDeliveries inflight) {
         this.publisher = publisher;
         this.topology = topology;
         this.inflight = inflight;
         this.flusher = new Thread(this::flushLoop, "callback-saves");
     }
 
-    static SaveBatcher start(Publisher publisher, Topology topology, InflightDeliveries inflight) {
+    public static SaveBatcher start(Publisher publisher, Topology topology, InflightDeliveries inflight) {
         SaveBatcher b = new SaveBatcher(publisher, topology, inflight);
         b.begin();
         return b;
     }
 
     /** Starts publishing; what was handed in before goes out as the first batch. */
-    void begin() {
+    public void begin() {
         flusher.start();
     }
 
     /** Completes once the outcomes are confirmed by the broker; exceptionally with {@link BrokerException} if not. */
-    CompletableFuture<Void> save(List<SubtaskOutcomes> outcomes) {
+    public CompletableFuture<Void> save(List<SubtaskOutcomes> outcomes) {
         CompletableFuture<Void> saved = new CompletableFuture<>();
         if (!running) {
             saved.completeExceptionally(new BrokerException("callback-worker is stopping", null));

@@ -1,4 +1,4 @@
-package io.purgeline.callback;
+package io.purgeline.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,121 @@
+package io.purgeline.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.purgeline.contracts.BatchQueued;
+import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.Signatures;
+import io.purgeline.contracts.SubtaskResult;
+import io.purgeline.contracts.SubtaskState;
+import io.purgeline.contracts.TaskType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.client.ContentResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A dispatcher that asks with {@code answer_ms} gets the results of the batch in the agent's answer, and only those
+ * that did not finish in time come by callback; each result goes one way only.
+ */
+class AnswerWithResultsTest {
+    private static final CountDownLatch slowCacheGate = new CountDownLatch(1);
+    private static RecordingServer cache;
+    private static CallbackSink callbacks;
+    private static AgentUnderTest agent;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cache = RecordingServer.gatedCache(slowCacheGate);
+        callbacks = CallbackSink.start(AgentUnderTest.SECRET);
+        agent = AgentUnderTest.start(cache.url(), callbacks.callbackApi(), Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        slowCacheGate.countDown();
+        agent.close();
+        callbacks.close();
+        cache.close();
+    }
+
+    private static BatchQueued answerOf(ContentResponse r) {
+        assertThat(r.getStatus()).isEqualTo(202);
+        return Codec.standard().decode(r.getContent(), r.getHeaders().get("Content-Encoding"), BatchQueued.class);
+    }
+
+    private static void noCallbackFor(String subtaskId) {
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2))
+                .until(() -> callbacks.callbacksFor(subtaskId).isEmpty());
+    }
+
+    @Test
+    void aQuickPurgeComesBackInTheAnswerAndNotByCallback() throws Exception {
+        String id = "held-1@" + AgentUnderTest.NODE_ID;
+
+        BatchQueued answer = answerOf(agent.send(agent.batch(id, TaskType.REFRESH,
+                List.of("http://cdn.example.org/held.png")), "answer_ms=5000"));
+
+        assertThat(answer.results()).singleElement().satisfies(r -> {
+            assertThat(r.subtaskId()).isEqualTo(id);
+            assertThat(r.state()).isEqualTo(SubtaskState.DONE);
+            assertThat(r.callbackToken()).isEqualTo(Signatures.callbackToken(AgentUnderTest.SECRET, id));
+            assertThat(r.items()).singleElement().satisfies(i -> assertThat(i.httpCode()).isEqualTo(200));
+        });
+        assertThat(cache.received("/held.png")).hasSize(1);
+        noCallbackFor(id);
+    }
+
+    @Test
+    void aPurgeSlowerThanTheWaitIsAnsweredWithoutItAndReportedByCallback() throws Exception {
+        String id = "held-2@" + AgentUnderTest.NODE_ID;
+        long start = System.nanoTime();
+
+        BatchQueued answer = answerOf(agent.send(agent.batch(id, TaskType.REFRESH,
+                List.of("http://cdn.example.org/slow/held.png")), "answer_ms=150"));
+
+        assertThat(answer.results()).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+        assertThat(callbacks.callbacksFor(id)).isEmpty();
+        slowCacheGate.countDown();
+        assertThat(callbacks.awaitResult(id).state()).isEqualTo(SubtaskState.DONE);
+    }
+
+    @Test
+    void aRedeliveredFinishedSubtaskIsAnsweredWithItsRememberedResult() throws Exception {
+        String id = "held-3@" + AgentUnderTest.NODE_ID;
+        var batch = agent.batch(id, TaskType.REFRESH, List.of("http://cdn.example.org/again.png"));
+        SubtaskResult first = answerOf(agent.send(batch, "answer_ms=5000")).results().get(0);
+
+        BatchQueued again = answerOf(agent.send(batch, "answer_ms=5000&nonce=again"));
+
+        assertThat(again.duplicates()).isEqualTo(1);
+        assertThat(again.results()).containsExactly(first);
+        assertThat(cache.received("/again.png")).hasSize(1);
+        noCallbackFor(id);
+    }
+
+    @Test
+    void withoutAnswerMsEveryResultGoesByCallback() throws Exception {
+        String id = "held-4@" + AgentUnderTest.NODE_ID;
+
+        BatchQueued answer = answerOf(agent.send(agent.batch(id, TaskType.REFRESH,
+                List.of("http://cdn.example.org/plain.png"))));
+
+        assertThat(answer.results()).isEmpty();
+        assertThat(callbacks.awaitResult(id).state()).isEqualTo(SubtaskState.DONE);
+    }
+
+    @Test
+    void anAnswerMsOutOfRangeIsRefusedWith400() throws Exception {
+        ContentResponse r = agent.send(agent.batch("held-5@" + AgentUnderTest.NODE_ID, TaskType.REFRESH,
+                List.of("http://cdn.example.org/x.png")), "answer_ms=600000");
+
+        assertThat(r.getStatus()).isEqualTo(400);
+        assertThat(r.getContentAsString()).contains("answer_ms must be a whole number of milliseconds from 0 to 10000");
+    }
+}
