@@ -16,7 +16,8 @@ import java.util.Map;
  * @param nodes           simulated nodes of the floor, latency, throughput and memory scenarios
  * @param edges           real Varnish caches (one agent process each) of the latency scenario
  * @param samples         measured tasks per latency case (after the warm-up), unless {@code caseLimit} comes first
- * @param warmup          tasks sent before measuring a latency case: the JIT of every process must be warm
+ * @param warmup          tasks sent before measuring a latency case (within the case limit): the JIT of every
+ *                        process must be warm; 10 left the agents and workers mostly interpreted
  * @param caseLimit       time allowed to one latency case, so that a slow build still finishes the run
  * @param seconds         measured window of the throughput load
  * @param inFlight        tasks the throughput load keeps in flight
@@ -47,7 +48,7 @@ public record BenchOptions(
         int floorSeconds) {
 
     public static BenchOptions defaults(Path home, Path results) {
-        return new BenchOptions(home, results, 1000, 20, 100, 10, Duration.ofSeconds(25), 60, 20, 30, 200, 15,
+        return new BenchOptions(home, results, 1000, 20, 100, 100, Duration.ofSeconds(25), 60, 20, 30, 200, 15,
                 List.of(100, 1000, 5000), 100, 0, 10);
     }
 

@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * How purgeline's processes are run (docs/architecture.md, "Memory"): small heaps and the serial collector, several
  * JVMs sharing a few cores with the services; the agent, which runs beside the cache on every edge, the smallest, with
- * the quick compiler only (its work is waiting on its cache). A small {@code -Xms} matters: by default the JVM starts
- * with a heap of 1/64 of the machine's memory, and resident memory follows.
+ * the quick compiler only (its work is waiting on its cache), compiling after a twentieth of the usual calls (it sees
+ * a few purges a second, and with the usual thresholds its request path stayed interpreted). A small {@code -Xms}
+ * matters: by default the JVM starts with a heap of 1/64 of the machine's memory, and resident memory follows.
  */
 public final class JvmOptions {
     private JvmOptions() {}
@@ -16,7 +17,7 @@ public final class JvmOptions {
     public static List<String> of(String module) {
         return module.equals("edge-agent")
                 ? List.of("-Xms8m", "-Xmx40m", "-XX:+UseSerialGC", "-Xss256k", "-XX:ReservedCodeCacheSize=24m",
-                        "-XX:TieredStopAtLevel=1")
+                        "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.05")
                 : List.of("-Xms32m", "-Xmx160m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=48m");
     }
 
