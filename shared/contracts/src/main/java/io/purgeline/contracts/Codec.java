@@ -41,9 +41,11 @@ public final class Codec {
      */
     static final int INTERNAL_MAX_INFLATED = 256 << 20;
 
-    private static final Gson GSON = builder().create();
+    private static final Gson GSON = builder().registerTypeAdapterFactory(new ItemResultAdapter(true)).create();
     private static final Gson STRICT = builder()
             .registerTypeAdapterFactory(new StrictRecords(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES))
+            // after StrictRecords, so that it takes precedence and reads through it
+            .registerTypeAdapterFactory(new ItemResultAdapter(false))
             .setStrictness(Strictness.STRICT) // JSON as RFC 8259 writes it: no unquoted names, comments or NaN
             .create();
 

@@ -109,6 +109,25 @@ class CodecTest {
     }
 
     @Test
+    void itemResultsAreWrittenAsGsonsReflectionWroteThemReadLenientlyAndStrictly() {
+        ItemResult failed = new ItemResult("https://a.example/\u00e9?q=\"1\"", 503, 12, 40, "the cache refused PURGE",
+                new Verification(false, 0, "no answer"));
+        assertThat(codec.toJson(List.of(failed, new ItemResult(null, 200, 0, 1, null))))
+                .isEqualTo(new com.google.gson.GsonBuilder()
+                        .setFieldNamingPolicy(com.google.gson.FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+                        .disableHtmlEscaping().create()
+                        .toJson(List.of(failed, new ItemResult(null, 200, 0, 1, null))));
+        assertThat(codec.fromJson(codec.toJson(failed), ItemResult.class)).isEqualTo(failed);
+        assertThat(codec.fromJson("{\"target\":null,\"http_code\":200,\"colour\":{\"a\":[1]},\"bytes\":7}",
+                ItemResult.class)).isEqualTo(new ItemResult(null, 200, 7, 0, null));
+        byte[] strictBody = codec.toJson(failed).getBytes(StandardCharsets.UTF_8);
+        assertThat(codec.decodeStrict(strictBody, null, ItemResult.class)).isEqualTo(failed);
+        assertThatThrownBy(() -> codec.decodeStrict(
+                "{\"target\":\"https://a.example/x\",\"http_code\":200,\"colour\":1}".getBytes(StandardCharsets.UTF_8),
+                null, ItemResult.class)).hasMessageContaining("unknown field 'colour'");
+    }
+
+    @Test
     void taskOptionsWithoutHlsDecodeAsBefore() {
         TaskOptions options = codec.fromJson("{\"soft\":true,\"headers\":{\"User-Agent\":\"x\"}}", TaskOptions.class);
         assertThat(options).isEqualTo(new TaskOptions(true, null, null, java.util.Map.of("User-Agent", "x")));
