@@ -83,14 +83,15 @@ public final class AgentClient {
         // An agent that knows answer_ms answers with the results finished by then; one that does not ignores it.
         URI once = URI.create(uri + "?nonce=" + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + (answerWithin.isZero() ? "" : "&answer_ms=" + answerWithin.toMillis()));
-        return SignedPost.send(client, once, codec.encode(batchFor(first.nodeId(), parcels)), first.nodeId(),
+        AgentBatch batch = batchFor(first.nodeId(), parcels);
+        return SignedPost.send(client, once, codec.encode(batch), first.nodeId(),
                         keys.signingKey(first.nodeId()), timeout)
                 .handle((response, error) -> {
                     if (error != null) {
                         String why = describe(error);
                         return each(parcels, a -> Delivery.unanswered(a, why));
                     }
-                    return answered(parcels, response);
+                    return answered(parcels, batch, response);
                 });
     }
 
@@ -118,12 +119,12 @@ public final class AgentClient {
         return new AgentBatch(nodeId, callbackApi, subtasks);
     }
 
-    private List<Delivery> answered(List<Parcel> parcels, ContentResponse response) {
+    private List<Delivery> answered(List<Parcel> parcels, AgentBatch batch, ContentResponse response) {
         int status = response.getStatus();
         if (status / 100 == 2) {
             BatchQueued queued = queued(response);
             Set<String> running = Set.copyOf(queued.stillRunning());
-            Map<String, SubtaskResult> results = genuineResults(parcels, queued.results());
+            Map<String, SubtaskResult> results = genuineResults(batch, queued.results());
             return each(parcels, a -> Delivery.accepted(a, status, running.contains(a.subtaskId()),
                     results.get(a.subtaskId())));
         }
@@ -156,25 +157,25 @@ public final class AgentClient {
     private static final BatchQueued NOTHING_SAID = new BatchQueued(BatchQueued.QUEUED, 0, 0, List.of());
 
     /**
-     * The answer's results that are for subtasks of this batch and carry the token issued for them; any other is
-     * dropped (its subtask's timer sends it again), as callback-worker refuses a callback with a forged token.
+     * The answer's results that are for subtasks of this batch and carry the token issued for them (the one the batch
+     * carried); any other is dropped (its subtask's timer sends it again), as callback-worker refuses a callback with
+     * a forged token.
      */
-    private Map<String, SubtaskResult> genuineResults(List<Parcel> parcels, List<SubtaskResult> results) {
+    private static Map<String, SubtaskResult> genuineResults(AgentBatch batch, List<SubtaskResult> results) {
         if (results.isEmpty()) {
             return Map.of();
         }
-        Map<String, Parcel> sent = new HashMap<>();
-        parcels.forEach(p -> sent.put(p.assignment().subtaskId(), p));
-        String nodeKey = keys.signingKey(parcels.get(0).assignment().nodeId());
+        Map<String, AgentSubtask> sent = new HashMap<>();
+        batch.subtasks().forEach(s -> sent.put(s.subtaskId(), s));
         Map<String, SubtaskResult> genuine = new HashMap<>();
         for (SubtaskResult r : results) {
-            Parcel p = r == null || r.subtaskId() == null ? null : sent.get(r.subtaskId());
-            if (p != null && p.message().taskId().equals(r.taskId()) && r.state() != null
-                    && Signatures.callbackToken(nodeKey, r.subtaskId()).equals(r.callbackToken())) {
+            AgentSubtask s = r == null || r.subtaskId() == null ? null : sent.get(r.subtaskId());
+            if (s != null && s.taskId().equals(r.taskId()) && r.state() != null
+                    && Signatures.matches(s.callbackToken(), r.callbackToken())) {
                 genuine.put(r.subtaskId(), r);
             } else {
                 log.warn("node {} answered with a result that is not for its batch, or with a wrong token: {}",
-                        parcels.get(0).assignment().nodeId(), r == null ? null : r.subtaskId());
+                        batch.nodeId(), r == null ? null : r.subtaskId());
             }
         }
         return genuine;

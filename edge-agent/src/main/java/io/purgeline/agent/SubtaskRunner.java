@@ -153,14 +153,12 @@ public final class SubtaskRunner implements AutoCloseable {
                 reporter.decode(result).forEach(answer::add);
             }
         }
-        if (answer == null) {
-            startWorkers();
-            return new Admission(true, fresh.size(), suppressed, stillRunning,
-                    CompletableFuture.completedFuture(List.of()));
+        if (answer != null) {
+            answer.arm(timer, answerWithin);
         }
-        answer.arm(timer, answerWithin);
         startWorkers();
-        return new Admission(true, fresh.size(), suppressed, stillRunning, answer.sent());
+        return new Admission(true, fresh.size(), suppressed, stillRunning,
+                answer == null ? CompletableFuture.completedFuture(List.of()) : answer.sent());
     }
 
     /** Hands waiting jobs to the threads while this node has workers free. Called holding the lock. */
