@@ -49,9 +49,11 @@ public final class AgentResources implements AutoCloseable {
      * @param ioThreads     the most threads the HTTP client may use; its I/O is asynchronous and each completion is
      *                      short, while its default pool grows to dozens of threads under a burst of callbacks
      * @param maxConnectionsPerDestination pooled connections to one cache or callback-worker
+     * @param heartbeatConnections pooled connections for heartbeats: a few for one node, more for a process that
+     *                      heartbeats for many (the fleet simulator), where each node would have a connection of its own
      */
     public static AgentResources start(String name, int workerThreads, int ioThreads,
-            int maxConnectionsPerDestination, MeterRegistry metrics) throws Exception {
+            int maxConnectionsPerDestination, int heartbeatConnections, MeterRegistry metrics) throws Exception {
         if (workerThreads < 1) {
             throw new IllegalArgumentException("an agent needs at least 1 worker thread, got " + workerThreads);
         }
@@ -64,7 +66,8 @@ public final class AgentResources implements AutoCloseable {
             pool.setMinThreads(2);
             pool.setMaxThreads(ioThreads);
         }
-        HttpClient heartbeatClient = SignedPost.startClient(name + "-heartbeats", 4, client.getExecutor());
+        HttpClient heartbeatClient = SignedPost.startClient(name + "-heartbeats", heartbeatConnections,
+                client.getExecutor());
         AtomicInteger n = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(workerThreads,
                 r -> new Thread(r, name + "-worker-" + n.incrementAndGet()));

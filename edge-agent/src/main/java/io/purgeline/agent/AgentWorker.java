@@ -17,6 +17,8 @@ import io.purgeline.service.WebServer;
 public final class AgentWorker extends RunningWorker {
     public static final String NAME = "edge-agent";
     public static final int DEFAULT_PORT = 8090;
+    /** One heartbeat every few seconds: a connection, and spares while one is slow to answer. */
+    private static final int HEARTBEAT_CONNECTIONS = 4;
 
     private AgentWorker(Lifecycle lifecycle, WebServer http) {
         super(lifecycle, http);
@@ -32,7 +34,7 @@ public final class AgentWorker extends RunningWorker {
             // (connections and client threads alike).
             int perWorker = settings.workers() * 2 + 2;
             AgentResources shared = lifecycle.own("shared resources", AgentResources.start(NAME,
-                    settings.workers(), Math.max(8, perWorker), perWorker, metrics));
+                    settings.workers(), Math.max(8, perWorker), perWorker, HEARTBEAT_CONNECTIONS, metrics));
             CacheAdapter cache = CacheAdapters.forKind(settings.cacheKind(), shared.client(), settings.cacheUrl(),
                     settings.cacheTimeout(), PrefetchLimits.from(env));
             AgentNode node = lifecycle.own("node " + settings.nodeId(),

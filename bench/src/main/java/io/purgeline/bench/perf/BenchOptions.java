@@ -21,7 +21,7 @@ import java.util.Map;
  * @param caseLimit       time allowed to one latency case, so that a slow build still finishes the run
  * @param seconds         measured window of the throughput load
  * @param inFlight        tasks the throughput load keeps in flight
- * @param memorySeconds   window of the memory scenario's load (the throughput load, measured for memory)
+ * @param memorySeconds   each of the memory scenario's two windows under the throughput load: RSS, then allocation
  * @param intakeConnections concurrent HTTP submissions (and AMQP publishes awaiting confirms) of the intake scenario
  * @param intakeSeconds   window of each intake case
  * @param growth          fleet sizes of the growth scenario

@@ -2,6 +2,7 @@ package io.purgeline.bench.perf;
 
 import io.purgeline.bench.WorkerProcess;
 import io.purgeline.bench.fleet.Fleet;
+import io.purgeline.service.JvmOptions;
 import io.purgeline.testkit.Namespace;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,12 +11,19 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Scenario 4: under scenario 2's load (plus one real Varnish edge with its agent process, which every all-node task
- * reaches), the resident memory of every worker, the agent and the fleet, and what each worker allocates per node
- * result recorded (JFR, see {@link AllocationRecorder}).
+ * reaches), the resident memory of every worker, the agent and the fleet, then what each worker allocates per node
+ * result recorded (JFR, see {@link AllocationRecorder}). One after the other: a recording attached to a JVM costs it
+ * 20-30 MB of its own (NMT: 15 MB of JFR buffers, its classes and threads), which its users never pay.
  */
 public final class MemoryScenario implements Scenario {
     private static final String HARNESS = "bench-jvm (fleet + harness)";
@@ -36,8 +44,10 @@ public final class MemoryScenario implements Scenario {
                 .setting("in_flight", o.inFlight())
                 .setting("warmup_s", warmup)
                 .setting("seconds", o.memorySeconds())
+                .setting("allocation_seconds", o.memorySeconds())
                 .setting("mix", ThroughputLoad.mix(ThroughputScenario.REGION))
-                .setting("worker_heap", "-Xmx256m -XX:+UseSerialGC (as WorkerProcess starts them)");
+                .setting("worker_heap", String.join(" ", JvmOptions.of("saver-worker")))
+                .setting("agent_jvm", String.join(" ", JvmOptions.of("edge-agent")));
         try (Namespace ns = run.namespace()) {
             run.say("memory: starting the workers, one Varnish edge and %d simulated nodes", o.nodes());
             try (SystemUnderTest sut = SystemUnderTest.start(o.home(), ns, run.logDir(ns), 1)) {
@@ -50,16 +60,26 @@ public final class MemoryScenario implements Scenario {
                 pids.put(HARNESS, ProcessHandle.current().pid());
                 AllocationRecorder jfr = new AllocationRecorder(run.logDir(ns).resolve("jfr"));
                 Map<String, Long> allocated = new ConcurrentHashMap<>();
+                long[] allocationResults = new long[2];
+                ScheduledExecutorService halfway = Executors.newSingleThreadScheduledExecutor();
                 try (ProcessMemory rss = new ProcessMemory(pids)) {
-                    run.say("memory: %d tasks in flight for %d s, sampling RSS and recording allocation",
-                            o.inFlight(), o.memorySeconds());
-                    Map<String, Object> load = new ThroughputLoad(sut, fleet, ThroughputScenario.REGION,
-                            o.inFlight()).run(warmup, o.memorySeconds(), () -> {
+                    run.say("memory: %d tasks in flight, %d s sampling RSS, then %d s recording allocation",
+                            o.inFlight(), o.memorySeconds(), o.memorySeconds());
+                    AtomicReference<ScheduledFuture<?>> allocationStart = new AtomicReference<>();
+                    new ThroughputLoad(sut, fleet, ThroughputScenario.REGION, o.inFlight())
+                            .run(warmup, 2 * o.memorySeconds(), () -> {
                                 rss.start();
-                                eachAtOnce(measured, (name, pid) -> jfr.start(pid));
-                            }, () -> eachAtOnce(measured, (name, pid) -> allocated.put(name, jfr.stop(pid, name))));
-                    Object results = load.get("node_results");
-                    long nodeResults = results == null ? 0 : ((Number) results).longValue();
+                                allocationStart.set(halfway.schedule(() -> {
+                                    rss.stop();
+                                    allocationResults[0] = recorded(sut);
+                                    eachAtOnce(measured, (name, pid) -> jfr.start(pid));
+                                }, o.memorySeconds(), TimeUnit.SECONDS));
+                            }, () -> {
+                                join(allocationStart.get());
+                                eachAtOnce(measured, (name, pid) -> allocated.put(name, jfr.stop(pid, name)));
+                                allocationResults[1] = recorded(sut);
+                            });
+                    long nodeResults = allocationResults[1] - allocationResults[0];
                     rss.figures().forEach((name, mem) -> {
                         Map<String, Object> row = new LinkedHashMap<>(mem);
                         Long bytes = allocated.get(name);
@@ -74,18 +94,40 @@ public final class MemoryScenario implements Scenario {
                     all.put("alloc_per_node_result_kb", nodeResults == 0 ? null
                             : Math.round(total / 1024.0 / nodeResults * 10) / 10.0);
                     all.put("node_results", nodeResults);
-                    all.put("node_results_per_s", load.get("node_results_per_s"));
+                    all.put("node_results_per_s", Math.round(nodeResults / (double) o.memorySeconds()));
                     report.row("all workers and the agent", all);
+                } finally {
+                    halfway.shutdownNow();
                 }
             }
         }
-        report.note("RSS: VmRSS of /proc/<pid>/status sampled every second in the window (peak and last)");
-        report.note("allocation: JFR jdk.ThreadAllocationStatistics every 1 s via jcmd JFR.start/JFR.dump over the"
-                + " window, per thread last minus first (threads born in the window count whole); divided by the"
-                + " node results recorded in MariaDB in the same window");
+        report.note("RSS: VmRSS of /proc/<pid>/status sampled every second in the first half of the window (peak and"
+                + " last), before any recording is attached: JFR's buffers, classes and threads add 20-30 MB to a JVM");
+        report.note("allocation: JFR jdk.ThreadAllocationStatistics every 1 s via jcmd JFR.start/JFR.stop over the"
+                + " second half, per thread last minus first (threads born in it count whole); divided by the"
+                + " node results recorded in MariaDB in the same half");
         report.note("the fleet runs inside the harness's JVM: its RSS row includes the harness (submitter, event"
                 + " consumer) and is not recorded with JFR");
         return report;
+    }
+
+    private static long recorded(SystemUnderTest sut) {
+        Long n = sut.recordedNodeResults();
+        if (n == null) {
+            throw new IllegalStateException("could not count the node results recorded in MariaDB");
+        }
+        return n;
+    }
+
+    private static void join(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the allocation recording started", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("starting the allocation recording failed", e.getCause());
+        }
     }
 
     /** What is done to one process at the window's start or end. */

@@ -30,6 +30,11 @@ final class ProcessMemory implements AutoCloseable {
         timer.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
     }
 
+    /** Stops sampling: {@link #figures} keeps what was seen until now. */
+    void stop() {
+        timer.shutdownNow();
+    }
+
     private void sample() {
         pids.forEach((name, pid) -> {
             long kb = rssKb(pid);
@@ -42,7 +47,6 @@ final class ProcessMemory implements AutoCloseable {
 
     /** name → {peak_mb, last_mb}. */
     Map<String, Map<String, Long>> figures() {
-        sample();
         Map<String, Map<String, Long>> out = new LinkedHashMap<>();
         for (String name : pids.keySet()) {
             out.put(name, Map.of("rss_peak_mb", peakKb.getOrDefault(name, 0L) >> 10,

@@ -201,11 +201,22 @@ public final class SystemUnderTest implements AutoCloseable {
      * plain JDBC (the harness must not migrate the schema of another build). Null when this build's schema differs.
      */
     public Long recordedNodeResults() {
+        return count("SELECT COUNT(*) FROM subtasks WHERE state IN ('done', 'failed', 'expired')");
+    }
+
+    /**
+     * Nodes declared offline so far (alerts recorded by alert-worker). A load that gets nodes declared offline
+     * measures their work being parked, not the pipeline: a figure beside every throughput result says whether it did.
+     */
+    public Long nodesDeclaredOffline() {
+        return count("SELECT COUNT(*) FROM alerts WHERE kind = 'node_offline'");
+    }
+
+    private Long count(String sql) {
         PurgelineConfig.Db db = ns.config().db();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
                 java.sql.Statement s = c.createStatement();
-                java.sql.ResultSet r = s.executeQuery(
-                        "SELECT COUNT(*) FROM subtasks WHERE state IN ('done', 'failed', 'expired')")) {
+                java.sql.ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getLong(1);
         } catch (java.sql.SQLException e) {

@@ -91,6 +91,7 @@ final class ThroughputLoad {
             f.put("backlog_start", backlogStart.values().stream().mapToLong(Long::longValue).sum());
             f.put("backlog_end", backlogEnd.values().stream().mapToLong(Long::longValue).sum());
             f.put("backlog_end_by_queue", backlogEnd);
+            f.put("nodes_declared_offline", sut.nodesDeclaredOffline());
             return f;
         } finally {
             loading.set(false);

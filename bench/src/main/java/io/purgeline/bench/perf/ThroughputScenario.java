@@ -46,6 +46,8 @@ public final class ThroughputScenario implements Scenario {
                 + " recorded); _by_events: done+failed+expired of the final events that arrived in the window;"
                 + " node_executions_per_s: subtasks the simulated nodes executed in the window");
         report.note("backlog: messages ready in the ingest, lane and saves queues at the window's start and end");
+        report.note("nodes_declared_offline: node_offline alerts recorded since the workers started; above 0, part of"
+                + " the load was parked for nodes that missed heartbeats, and the figures are not the pipeline's alone");
         report.note("x_floor: node_results_per_s over the floor's bare fan-out node-deliveries per second");
         return report;
     }

@@ -72,6 +72,8 @@ class BenchIT {
         assertThat(row.get("tasks_submitted").getAsLong()).isPositive();
         assertThat(row.get("backlog_end").getAsLong()).isNotNegative();
         assertThat(row.getAsJsonObject("backlog_end_by_queue").keySet()).contains("ingest.tasks", "dispatch.fast");
+        assertThat(row.get("nodes_declared_offline").getAsLong()).as("the fleet kept heartbeating under the load")
+                .isZero();
         assertThat(row.get("x_floor").getAsDouble()).isPositive();
     }
 
