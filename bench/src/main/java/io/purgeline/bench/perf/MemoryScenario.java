@@ -36,7 +36,8 @@ public final class MemoryScenario implements Scenario {
     @Override
     public Report run(BenchRun run) throws Exception {
         BenchOptions o = run.options();
-        int warmup = ThroughputScenario.warmupSeconds(o.memorySeconds());
+        // As long as the throughput scenario's for its window: both halves measure the load, not the JIT catching up.
+        int warmup = ThroughputScenario.warmupSeconds(2 * o.memorySeconds());
         Report report = new Report(name())
                 .setting("nodes", o.nodes())
                 .setting("varnish_edges", 1)
