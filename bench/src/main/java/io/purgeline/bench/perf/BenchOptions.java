@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sizes and durations of a benchmark run. {@link #defaults} is the full set (under 15 minutes on the 2-core box);
+ * The sizes and durations of a benchmark run. {@link #defaults} is the full set (about 15 minutes on the 2-core box);
  * {@link #tiny} is the short form the integration test runs so that the harness cannot rot.
  *
  * @param home            where {@code <module>/target/<module>.jar} of the workers and the agent are taken from

@@ -79,6 +79,6 @@ public final class IntakeScenario implements Scenario {
 
     /** Fresh workers need most of a minute of load before their JIT catches up (see ThroughputScenario). */
     private static int warmupSeconds(BenchOptions o) {
-        return Math.max(1, Math.min(30, o.intakeSeconds() * 2));
+        return Math.max(1, Math.min(20, o.intakeSeconds() * 2));
     }
 }
