@@ -201,7 +201,7 @@ public final class Codec {
             }
             String text = in.nextString();
             try {
-                return Instant.parse(text);
+                return UtcInstants.parse(text);
             } catch (DateTimeParseException e) {
                 throw new JsonParseException("'" + text + "' is not an RFC 3339 UTC time", e);
             }
