@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -21,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * once and a busy one sends many tasks' subtasks in one exchange. A node that answers slowly or not at all only
  * delays its own parcels: no lane consumer, chunk or other node waits for it.
  *
+ * <p>Requests are built and sent by a few sender threads of their own, never by the lane consumer that hands parcels
+ * in: when the consumers sent, a busy dispatcher's consumers were its bottleneck, each node's outbox was empty again
+ * before the next task's parcel for it came, and a thousand-node load went out at 1.0 subtask per exchange. Handing
+ * in now costs a queue insertion; a node's parcels gather while the senders are busy, and a request takes all of
+ * them when a sender gets to it.
+ *
  * <p>Parcels handed in are already recorded in flight, so one lost here (a crash) is sent again by the in-flight
  * sweeper. The room for parcels queued or on their way is bounded: a lane consumer handing in more waits, which is
  * the backpressure that keeps the broker holding the backlog rather than this heap.
@@ -32,6 +41,8 @@ final class NodeOutboxes implements AutoCloseable {
     static final int MAX_SUBTASKS_PER_REQUEST = 100;
     /** Targets (URLs, dirs, tags) per request at most, whatever the subtasks: a body of a few hundred KiB. */
     static final int MAX_TARGETS_PER_REQUEST = 2_000;
+    /** Threads building and sending requests: the work is processor-bound (encoding, signing, writing). */
+    static final int SENDERS = 2;
 
     private final AgentClient agents;
     private final BiConsumer<List<Parcel>, List<Delivery>> answered;
@@ -39,6 +50,11 @@ final class NodeOutboxes implements AutoCloseable {
     private final Semaphore room;
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
     private final Timer exchanges;
+    private final ExecutorService senders = Executors.newFixedThreadPool(SENDERS, r -> {
+        Thread t = new Thread(r, "dispatch-sender");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param answered what follows a node's answer (or its absence), with the parcels sent and one delivery each; runs
@@ -90,12 +106,24 @@ final class NodeOutboxes implements AutoCloseable {
             waiting.addAll(parcels);
             if (!sending) {
                 sending = true;
-                sendNext();
+                schedule();
             }
         }
 
-        /** Called holding the lock, with {@code sending} set. */
-        private void sendNext() {
+        /** Called holding the lock, with {@code sending} set: a sender takes what waits when it gets to it. */
+        private void schedule() {
+            try {
+                senders.execute(this::sendNext);
+            } catch (RejectedExecutionException e) { // closed: the in-flight timers send these again
+                log.warn("stopping: {} parcel(s) for {} left to the in-flight sweeper", waiting.size(), destination);
+                room.release(waiting.size());
+                waiting.clear();
+                sending = false;
+                outboxes.remove(destination, this);
+            }
+        }
+
+        private synchronized List<Parcel> take() {
             List<Parcel> batch = new ArrayList<>();
             int targets = 0;
             while (!waiting.isEmpty() && batch.size() < MAX_SUBTASKS_PER_REQUEST
@@ -104,6 +132,11 @@ final class NodeOutboxes implements AutoCloseable {
                 targets += p.targets();
                 batch.add(p);
             }
+            return batch;
+        }
+
+        private void sendNext() {
+            List<Parcel> batch = take();
             long sentAt = System.nanoTime();
             agents.send(batch).whenComplete((deliveries, error) -> {
                 exchanges.record(System.nanoTime() - sentAt, TimeUnit.NANOSECONDS);
@@ -132,7 +165,7 @@ final class NodeOutboxes implements AutoCloseable {
                 // requests to it at once.
                 outboxes.remove(destination, this);
             } else {
-                sendNext();
+                schedule();
             }
         }
     }
@@ -146,5 +179,6 @@ final class NodeOutboxes implements AutoCloseable {
             log.warn("stopping with {} parcel(s) unsent or unanswered; their in-flight timers will send them again",
                     pending());
         }
+        senders.shutdown();
     }
 }
