@@ -17,9 +17,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -37,6 +40,10 @@ final class JdbiTaskStore implements TaskStore {
     static final int MAX_ERROR = 1024;
     /** Rough size of a row's fixed columns in a statement, for {@link Chunks}. */
     private static final int ROW_OVERHEAD = 256;
+
+    /** The final subtask states, in the order of a task's counters (done, failed, expired). */
+    private static final List<String> FINAL = List.of(SubtaskState.DONE.wire(), SubtaskState.FAILED.wire(),
+            SubtaskState.EXPIRED.wire());
 
     private final Jdbi jdbi;
     private final Codec codec;
@@ -82,20 +89,37 @@ final class JdbiTaskStore implements TaskStore {
         tasks.sort(Comparator.comparing(TaskSql.NewTask::taskId));
         planned.sort(Comparator.comparing(TaskSql.PlannedSubtask::subtaskId));
         ended.sort(Comparator.comparing(TaskSql.Outcome::subtaskId));
-        // READ COMMITTED: the recount must see subtask rows another saver committed while we waited for its lock.
+        // READ COMMITTED: a recount must see subtask rows another saver committed while we waited for its lock.
         return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
             TaskSql sql = h.attach(TaskSql.class);
             Chunks.of(tasks, t -> ROW_OVERHEAD + t.targets().length() + length(t.options()))
                     .forEach(sql::insertTasks);
+            // Every writer locks a task before any of its subtask rows, so two savers (briefly, after a partition
+            // moved) take turns on a task, and the states read below do not change before the upsert.
+            List<TaskRow> locked = touched.isEmpty() ? List.of() : sql.lockTasks(Chunks.padded(touched));
             Chunks.of(planned, s -> ROW_OVERHEAD).forEach(sql::insertPlannedSubtasks);
+            Map<String, String> before = states(sql, ended);
             Chunks.of(ended, o -> ROW_OVERHEAD + length(o.items()) + length(o.lastError()))
                     .forEach(sql::upsertOutcomes);
             if (!expiring.isEmpty()) {
                 Chunks.of(expired(sql, expiring, at), o -> ROW_OVERHEAD + length(o.lastError()))
                         .forEach(sql::upsertOutcomes);
             }
-            return touched.isEmpty() ? List.of() : recount(sql, touched, now);
+            Set<String> recounted = new HashSet<>(expiring.keySet());
+            tasks.forEach(t -> recounted.add(t.taskId()));
+            return count(sql, locked, recounted, ended, before, now);
         });
+    }
+
+    /** The state of each of these subtasks' rows now, by subtask id; a subtask without a row is absent. */
+    private static Map<String, String> states(TaskSql sql, List<TaskSql.Outcome> outcomes) {
+        Map<String, String> states = new HashMap<>();
+        List<String> ids = outcomes.stream().map(TaskSql.Outcome::subtaskId).distinct().toList();
+        for (int from = 0; from < ids.size(); from += Chunks.MAX_ROWS) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + Chunks.MAX_ROWS));
+            sql.subtaskStates(Chunks.padded(chunk)).forEach(r -> states.put(r.subtaskId(), r.state()));
+        }
+        return states;
     }
 
     /**
@@ -112,10 +136,31 @@ final class JdbiTaskStore implements TaskStore {
                 .toList();
     }
 
-    private List<TaskRow> recount(TaskSql sql, Collection<String> ids, Instant now) {
-        List<TaskRow> locked = sql.lockTasks(Chunks.padded(ids));
-        Map<String, TaskSql.Counts> counts = sql.countSubtasks(Chunks.padded(ids)).stream()
-                .collect(Collectors.toMap(TaskSql.Counts::taskId, Function.identity()));
+    /**
+     * The touched tasks' counters after this batch. A task created or expired in it is recounted from all its subtask
+     * rows; any other task's counters move by the subtasks this batch ended, known from their rows' states before
+     * the upsert: a subtask ends once, an outcome for one already final changes and counts nothing, and of two
+     * outcomes for one subtask in a batch the first wins, as in the upsert. Recounting every touched task read all of
+     * a thousand-node task's rows for each batch that brought a few of its results.
+     */
+    private static List<TaskRow> count(TaskSql sql, List<TaskRow> locked, Set<String> recounted,
+            List<TaskSql.Outcome> ended, Map<String, String> before, Instant now) {
+        List<String> recount = locked.stream().map(TaskRow::taskId).filter(recounted::contains).toList();
+        Map<String, TaskSql.Counts> counts = new HashMap<>();
+        if (!recount.isEmpty()) {
+            sql.countSubtasks(Chunks.padded(recount)).forEach(c -> counts.put(c.taskId(), c));
+        }
+        Map<String, int[]> delta = new HashMap<>();
+        Set<String> ending = new HashSet<>();
+        for (TaskSql.Outcome o : ended) {
+            String was = before.get(o.subtaskId());
+            int end = FINAL.indexOf(o.state());
+            if (recounted.contains(o.taskId()) || (was != null && FINAL.contains(was)) || end < 0
+                    || !ending.add(o.subtaskId())) {
+                continue;
+            }
+            delta.computeIfAbsent(o.taskId(), t -> new int[FINAL.size()])[end]++;
+        }
         List<TaskRow> result = new ArrayList<>();
         List<TaskSql.TaskUpdate> updates = new ArrayList<>();
         for (TaskRow row : locked) {
@@ -123,16 +168,22 @@ final class JdbiTaskStore implements TaskStore {
                 result.add(row);
                 continue;
             }
-            TaskSql.Counts c = counts.getOrDefault(row.taskId(), new TaskSql.Counts(row.taskId(), 0, 0, 0));
+            TaskSql.Counts c;
+            if (recounted.contains(row.taskId())) {
+                c = counts.getOrDefault(row.taskId(), new TaskSql.Counts(row.taskId(), 0, 0, 0));
+            } else {
+                int[] d = delta.getOrDefault(row.taskId(), new int[FINAL.size()]);
+                c = new TaskSql.Counts(row.taskId(), row.done() + d[0], row.failed() + d[1], row.expired() + d[2]);
+            }
             TaskState next = row.state().after(row.total(), c.done(), c.failed(), c.expired());
             Instant finishedAt = next.isFinal() ? now : null;
-            TaskRow recounted = new TaskRow(row.taskId(), row.apiId(), row.type(), next, row.total(), c.done(),
+            TaskRow counted = new TaskRow(row.taskId(), row.apiId(), row.type(), next, row.total(), c.done(),
                     c.failed(), c.expired(), row.acceptedAt(), finishedAt, row.eventSent());
-            if (!recounted.equals(row)) {
+            if (!counted.equals(row)) {
                 updates.add(new TaskSql.TaskUpdate(row.taskId(), next.wire(), c.done(), c.failed(), c.expired(),
                         Utc.of(finishedAt)));
             }
-            result.add(recounted);
+            result.add(counted);
         }
         if (!updates.isEmpty()) {
             sql.updateTasks(updates);

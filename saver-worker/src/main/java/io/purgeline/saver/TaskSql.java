@@ -27,6 +27,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterRowMapper(TaskSql.CountsMapper.class)
 @RegisterRowMapper(TaskSql.EndedMapper.class)
 @RegisterRowMapper(TaskSql.UnfinishedMapper.class)
+@RegisterRowMapper(TaskSql.SubtaskStateMapper.class)
 interface TaskSql {
     /** SQL list of the subtask states that never change again. */
     String FINAL = "('done', 'failed', 'expired')";
@@ -61,6 +62,9 @@ interface TaskSql {
 
     /** A subtask that has not ended yet. */
     record Unfinished(String subtaskId, String taskId, String nodeId) {}
+
+    /** A subtask's row as it stands. */
+    record SubtaskStateRow(String subtaskId, String state) {}
 
     record TaskUpdate(String taskId, String state, int done, int failed, int expired, LocalDateTime finishedAt) {}
 
@@ -109,6 +113,9 @@ interface TaskSql {
     @SqlQuery("SELECT task_id, SUM(state = 'done') AS done, SUM(state = 'failed') AS failed, "
             + "SUM(state = 'expired') AS expired FROM subtasks WHERE task_id IN (<ids>) GROUP BY task_id")
     List<Counts> countSubtasks(@BindList("ids") Collection<String> ids);
+
+    @SqlQuery("SELECT subtask_id, state FROM subtasks WHERE subtask_id IN (<ids>)")
+    List<SubtaskStateRow> subtaskStates(@BindList("ids") Collection<String> ids);
 
     @SqlBatch("UPDATE tasks SET state = :state, done = :done, failed = :failed, expired = :expired, "
             + "finished_at = :finishedAt WHERE task_id = :taskId")
@@ -163,6 +170,13 @@ interface TaskSql {
         @Override
         public Unfinished map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new Unfinished(rs.getString("subtask_id"), rs.getString("task_id"), rs.getString("node_id"));
+        }
+    }
+
+    final class SubtaskStateMapper implements RowMapper<SubtaskStateRow> {
+        @Override
+        public SubtaskStateRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new SubtaskStateRow(rs.getString("subtask_id"), rs.getString("state"));
         }
     }
 }

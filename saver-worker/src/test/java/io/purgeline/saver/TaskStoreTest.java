@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.FailedNode;
+import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.TaskCreated;
 import io.purgeline.contracts.TaskExpiry;
@@ -17,8 +18,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -222,6 +231,46 @@ class TaskStoreTest {
         assertThat(store(T0).overdue(now, DeadlineSweeper.LIMIT)).contains(overdue, running)
                 .doesNotContain(notYet, finished);
         assertThat(store(T0).overdue(now, 1)).hasSize(1);
+    }
+
+    @Test
+    void countersStayExactWhenTwoSaversApplyOverlappingResultsOfOneTaskAtOnce() throws Exception {
+        String task = newTaskId();
+        List<String> nodes = IntStream.range(0, 300).mapToObj(i -> String.format("n%03d", i)).toList();
+        apply(T0, List.of(created(task, nodes.toArray(String[]::new))), List.of());
+        // One saver reports every node done in batches of 7, the other every node failed in batches of 5 from the
+        // other end, each result twice, as a redelivery during a partition handover would.
+        List<String> backwards = new ArrayList<>(nodes);
+        Collections.reverse(backwards);
+        ExecutorService savers = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> one = savers.submit(() -> applyInBatches(task, nodes, 7, n -> done(task, n)));
+            Future<?> other = savers.submit(() -> applyInBatches(task, backwards, 5,
+                    n -> failed(task, n, "refused")));
+            one.get(60, TimeUnit.SECONDS);
+            other.get(60, TimeUnit.SECONDS);
+        } finally {
+            savers.shutdownNow();
+        }
+
+        List<String> states = subtaskStates(task);
+        long done = states.stream().filter("done"::equals).count();
+        long failed = states.stream().filter("failed"::equals).count();
+        assertThat(done + failed).isEqualTo(nodes.size());
+        assertThat(taskRow(task)).containsEntry("done", (int) done).containsEntry("failed", (int) failed)
+                .containsEntry("expired", 0).containsEntry("state", failed > 0 ? "failed" : "completed");
+    }
+
+    private static void applyInBatches(String task, List<String> nodes, int size,
+            Function<String, SubtaskOutcome> outcome) {
+        for (int round = 0; round < 2; round++) {
+            for (int from = 0; from < nodes.size(); from += size) {
+                List<SubtaskOutcome> batch = nodes.subList(from, Math.min(nodes.size(), from + size)).stream()
+                        .map(outcome).toList();
+                store(T0.plusSeconds(1)).apply(List.of(),
+                        List.of(outcomes(task, batch.toArray(SubtaskOutcome[]::new))), List.of());
+            }
+        }
     }
 
     private static List<TaskRow> apply(Instant at, List<TaskCreated> created, List<SubtaskOutcomes> outcomes) {
