@@ -31,9 +31,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
- * {@link TaskStore} on MariaDB through JDBI. A batch is one transaction of multi-row upserts (rows sorted by key, so
- * that concurrent savers lock in the same order), followed by an exact recount of every touched task from its
- * subtask rows: counters are never incremented, so applying anything twice cannot count it twice.
+ * {@link TaskStore} on MariaDB through JDBI. A batch is one transaction: the touched tasks locked, multi-row upserts
+ * (rows sorted by key, so that concurrent savers lock in the same order), then exact counters: a task's counters move
+ * only by the subtasks whose rows this transaction moved to a final state, so applying anything twice cannot count it
+ * twice.
  */
 final class JdbiTaskStore implements TaskStore {
     /** Fits {@code subtasks.last_error VARCHAR(1024)}. */
