@@ -25,6 +25,11 @@ public final class SaveBatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SaveBatcher.class);
     /** Results per batch at most: bounds a batch's size on the wire and its loss on a failed confirm. */
     static final int MAX_RESULTS = 2_000;
+    /**
+     * Item results (one per URL) per batch at most, a few MiB of JSON: the saver decodes a save whole, and 2,000
+     * results of 100-URL tasks merged into one task's save (200,000 items) ran its 160 MiB heap out of memory.
+     */
+    static final int MAX_ITEMS = 20_000;
 
     private final Publisher publisher;
     private final Topology topology;
@@ -36,6 +41,12 @@ public final class SaveBatcher implements AutoCloseable {
     private record Pending(List<SubtaskOutcomes> outcomes, CompletableFuture<Void> saved) {
         int size() {
             return outcomes.stream().mapToInt(o -> o.outcomes().size()).sum();
+        }
+
+        /** Item results, counting a result without items as one. */
+        int items() {
+            return outcomes.stream().flatMap(o -> o.outcomes().stream())
+                    .mapToInt(o -> o.items() == null ? 1 : Math.max(1, o.items().size())).sum();
         }
     }
 
@@ -78,10 +89,14 @@ public final class SaveBatcher implements AutoCloseable {
                 }
                 batch.add(first);
                 int results = first.size();
+                int items = first.items();
                 Pending next;
-                while (results < MAX_RESULTS && (next = queue.poll()) != null) {
-                    batch.add(next);
+                // Only this thread takes from the queue: what it peeks at is what it polls.
+                while ((next = queue.peek()) != null && results + next.size() <= MAX_RESULTS
+                        && items + next.items() <= MAX_ITEMS) {
+                    batch.add(queue.poll());
                     results += next.size();
+                    items += next.items();
                 }
                 flush(batch);
             } catch (InterruptedException e) {

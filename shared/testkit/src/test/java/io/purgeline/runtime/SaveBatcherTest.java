@@ -2,6 +2,7 @@ package io.purgeline.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.SubtaskState;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,5 +56,31 @@ class SaveBatcherTest {
         assertThat(messages).allSatisfy(m -> assertThat(m.properties().getType()).isEqualTo("subtask.outcomes"));
         assertThat(ns.redis().zcard(ns.keys().inflight())).isZero();
         assertThat(ns.topology().savesQueues().stream().mapToLong(ns::depth).sum()).isZero();
+    }
+
+    @Test
+    void noSaveCarriesMoreItemResultsThanTheSaverDecodesAtOnce() throws Exception {
+        InflightDeliveries inflight = new InflightDeliveries(ns.redis(), ns.keys(), ns.config().codec());
+        SaveBatcher batcher = new SaveBatcher(ns.publisher(), ns.topology(), inflight);
+        List<ItemResult> urls = IntStream.range(0, 100)
+                .mapToObj(i -> new ItemResult("https://www.example.com/" + i + ".js", 200, 0, 1, null)).toList();
+        List<CompletableFuture<Void>> saved = new ArrayList<>();
+        int nodes = SaveBatcher.MAX_ITEMS / 100 * 3 + 7; // three batches' worth of one 100-URL task's results, and some
+        for (int n = 1; n <= nodes; n++) {
+            saved.add(batcher.save(List.of(new SubtaskOutcomes("task-big", List.of(new SubtaskOutcome(
+                    "task-big@edge-" + n, "edge-" + n, SubtaskState.DONE, 1, 200, null, urls, Instant.now(),
+                    Instant.now()))))));
+        }
+        batcher.begin();
+        for (CompletableFuture<Void> f : saved) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        batcher.close();
+
+        List<SubtaskOutcomes> saves = ns.take(ns.topology().savesQueues(), 4, Duration.ofSeconds(10)).stream()
+                .map(m -> m.as(ns.config().codec(), SubtaskOutcomes.class)).toList();
+        assertThat(saves).allSatisfy(save -> assertThat(save.outcomes().stream().mapToInt(o -> o.items().size()).sum())
+                .isLessThanOrEqualTo(SaveBatcher.MAX_ITEMS));
+        assertThat(saves.stream().mapToInt(save -> save.outcomes().size()).sum()).isEqualTo(nodes);
     }
 }
