@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
@@ -87,11 +86,7 @@ public final class DispatchWorker extends RunningWorker {
             OfflineNodes offline = new OfflineNodes(redis, redisKeys, config.codec());
             InflightDeliveries inflight = new InflightDeliveries(redis, redisKeys, config.codec());
             // A node's outbox has one request in flight at a time; a second connection covers a re-send racing it.
-            HttpClient client = SignedPost.startClient(NAME, 2);
-            if (client.getExecutor() instanceof QueuedThreadPool pool) {
-                pool.setMinThreads(2);
-                pool.setMaxThreads(CLIENT_THREADS);
-            }
+            HttpClient client = SignedPost.startClient(NAME, 2, CLIENT_THREADS);
             lifecycle.own("agent client", client::stop);
             AgentClient agents = new AgentClient(client, config.codec(), keys, settings.callbackApi(),
                     settings.agentTimeout(), settings.answerWithin());

@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * What every agent node of one process shares: one pooled HTTP client (to the cache and for results), one pool of
@@ -61,11 +60,7 @@ public final class AgentResources implements AutoCloseable {
             throw new IllegalArgumentException("the HTTP client needs at least 4 threads (its selector among them),"
                     + " got " + ioThreads);
         }
-        HttpClient client = SignedPost.startClient(name, maxConnectionsPerDestination);
-        if (client.getExecutor() instanceof QueuedThreadPool pool) {
-            pool.setMinThreads(2);
-            pool.setMaxThreads(ioThreads);
-        }
+        HttpClient client = SignedPost.startClient(name, maxConnectionsPerDestination, ioThreads);
         HttpClient heartbeatClient = SignedPost.startClient(name + "-heartbeats", heartbeatConnections,
                 client.getExecutor());
         AtomicInteger n = new AtomicInteger();

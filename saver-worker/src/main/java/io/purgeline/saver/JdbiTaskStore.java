@@ -114,8 +114,7 @@ final class JdbiTaskStore implements TaskStore {
     private static Map<String, String> states(TaskSql sql, List<TaskSql.Outcome> outcomes) {
         Map<String, String> states = new HashMap<>();
         List<String> ids = outcomes.stream().map(TaskSql.Outcome::subtaskId).distinct().toList();
-        for (int from = 0; from < ids.size(); from += Chunks.MAX_ROWS) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + Chunks.MAX_ROWS));
+        for (List<String> chunk : Chunks.of(ids, id -> ROW_OVERHEAD)) {
             sql.subtaskStates(Chunks.padded(chunk)).forEach(r -> states.put(r.subtaskId(), r.state()));
         }
         return states;

@@ -38,15 +38,15 @@ public final class SaveBatcher implements AutoCloseable {
     private final Thread flusher;
     private volatile boolean running = true;
 
-    private record Pending(List<SubtaskOutcomes> outcomes, CompletableFuture<Void> saved) {
-        int size() {
-            return outcomes.stream().mapToInt(o -> o.outcomes().size()).sum();
-        }
-
-        /** Item results, counting a result without items as one. */
-        int items() {
-            return outcomes.stream().flatMap(o -> o.outcomes().stream())
-                    .mapToInt(o -> o.items() == null ? 1 : Math.max(1, o.items().size())).sum();
+    /**
+     * @param size  results
+     * @param items item results, a result without items counting as one
+     */
+    private record Pending(List<SubtaskOutcomes> outcomes, CompletableFuture<Void> saved, int size, int items) {
+        Pending(List<SubtaskOutcomes> outcomes, CompletableFuture<Void> saved) {
+            this(outcomes, saved, outcomes.stream().mapToInt(o -> o.outcomes().size()).sum(),
+                    outcomes.stream().flatMap(o -> o.outcomes().stream())
+                            .mapToInt(o -> o.items() == null ? 1 : Math.max(1, o.items().size())).sum());
         }
     }
 
