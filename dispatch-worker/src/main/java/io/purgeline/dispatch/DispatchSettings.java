@@ -15,10 +15,10 @@ import java.time.Duration;
  * @param answerWithin how long an agent may hold its answer for the batch's results ({@code answer_ms}); a purge on
  *                     a healthy cache takes a few ms, so 250 ms lets nearly every result ride back in the answer,
  *                     while a slow one (a large prefetch) comes by callback. 0: every result by callback
- * @param concurrency  lane messages handled at once per lane; a handler only records and queues its nodes' work,
- *                     so a few keep up with the broker
- * @param prefetch     lane messages buffered per consumer: enough to keep handlers fed, few enough that another
- *                     dispatch instance gets a share of a burst
+ * @param concurrency  lane consumers per lane; a handler only records and queues its nodes' work, so a few keep up
+ *                     with the broker
+ * @param prefetch     lane messages buffered per consumer, and the most it handles together: enough to keep handlers
+ *                     fed, few enough that another dispatch instance gets a share of a burst
  * @param inflightTimeout how long after an agent accepted a delivery its result may take before the delivery is sent
  *                     again; 30 s is several times what a batch of cache purges takes, so only a lost batch or a
  *                     crashed agent hits it

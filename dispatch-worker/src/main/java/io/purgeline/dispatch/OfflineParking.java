@@ -39,15 +39,26 @@ final class OfflineParking {
         this.parked = parked;
     }
 
-    /** Parks the assignments whose node is offline (one round trip to look, one to park); returns those to send. */
-    List<Assignment> parkForOfflineNodes(DispatchMessage m) {
-        Set<String> down = offline.offlineAmong(m.assignments().stream().map(Assignment::nodeId).toList());
+    /**
+     * Parks the assignments whose node is offline, of several messages at once (one round trip to look, one to park
+     * if any is offline); returns those to send, per message, in order.
+     */
+    List<List<Assignment>> parkForOfflineNodes(List<DispatchMessage> messages) {
+        List<String> nodes = new ArrayList<>();
+        messages.forEach(m -> m.assignments().forEach(a -> nodes.add(a.nodeId())));
+        Set<String> down = offline.offlineAmong(nodes);
         if (down.isEmpty()) {
-            return m.assignments();
+            return messages.stream().map(DispatchMessage::assignments).toList();
         }
-        List<Assignment> candidates = m.assignments().stream().filter(a -> down.contains(a.nodeId())).toList();
-        Set<Assignment> done = park(m, candidates);
-        return m.assignments().stream().filter(a -> !done.contains(a)).toList();
+        List<StoredDelivery> candidates = new ArrayList<>();
+        for (DispatchMessage m : messages) {
+            m.assignments().stream().filter(a -> down.contains(a.nodeId()))
+                    .forEach(a -> candidates.add(new StoredDelivery(m, a)));
+        }
+        Set<Assignment> done = park(candidates);
+        return messages.stream()
+                .map(m -> m.assignments().stream().filter(a -> !done.contains(a)).toList())
+                .toList();
     }
 
     /**
@@ -77,20 +88,24 @@ final class OfflineParking {
             }
         }
         Set<String> done = new HashSet<>();
-        park(m, next).forEach(a -> done.add(a.subtaskId()));
+        park(next.stream().map(a -> new StoredDelivery(m, a)).toList()).forEach(a -> done.add(a.subtaskId()));
         return failures.stream().filter(d -> !done.contains(d.assignment().subtaskId())).toList();
     }
 
+    /** An assignment with the message it came in. */
+    private record StoredDelivery(DispatchMessage message, Assignment assignment) {}
+
     /** Parks what it can; a node back online meanwhile refuses, and the caller sends or retries that one instead. */
-    private Set<Assignment> park(DispatchMessage m, List<Assignment> assignments) {
-        if (assignments.isEmpty()) {
+    private Set<Assignment> park(List<StoredDelivery> deliveries) {
+        if (deliveries.isEmpty()) {
             return Set.of();
         }
-        List<Boolean> ok = offline.park(assignments.stream().map(a -> StoredDeliveries.of(m, a)).toList());
+        List<Boolean> ok = offline.park(deliveries.stream()
+                .map(d -> StoredDeliveries.of(d.message(), d.assignment())).toList());
         Set<Assignment> done = new HashSet<>();
-        for (int i = 0; i < assignments.size(); i++) {
+        for (int i = 0; i < deliveries.size(); i++) {
             if (ok.get(i)) {
-                done.add(assignments.get(i));
+                done.add(deliveries.get(i).assignment());
             }
         }
         parked.increment(done.size());

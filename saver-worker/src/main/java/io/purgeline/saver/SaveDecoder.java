@@ -12,6 +12,7 @@ import io.purgeline.runtime.PoisonMessageException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Decodes a saves message by its AMQP {@code type} and checks it. Anything the store could not apply for good (an
@@ -47,38 +48,40 @@ final class SaveDecoder implements Function<Inbound, Save> {
 
     private static TaskCreated checked(TaskCreated t) {
         String id = t.taskId();
-        require(Ids.isTaskId(id), "task.created has a missing or invalid task_id: '" + id + "'");
+        require(Ids.isTaskId(id), () -> "task.created has a missing or invalid task_id: '" + id + "'");
         require(t.apiId() != null && !t.apiId().isBlank() && t.apiId().length() <= MAX_API_ID,
-                "task.created " + id + " has a missing or too long api_id");
-        require(t.type() != null, "task.created " + id + " has a missing or unknown type");
-        require(t.targets() != null, "task.created " + id + " has no targets");
-        require(t.lane() != null, "task.created " + id + " has a missing or unknown lane");
-        require(t.priority() >= 0 && t.priority() <= 9, "task.created " + id + " has priority " + t.priority()
+                () -> "task.created " + id + " has a missing or too long api_id");
+        require(t.type() != null, () -> "task.created " + id + " has a missing or unknown type");
+        require(t.targets() != null, () -> "task.created " + id + " has no targets");
+        require(t.lane() != null, () -> "task.created " + id + " has a missing or unknown lane");
+        require(t.priority() >= 0 && t.priority() <= 9, () -> "task.created " + id + " has priority " + t.priority()
                 + " outside 0-9");
-        require(t.acceptedAt() != null, "task.created " + id + " has no accepted_at");
-        require(t.deadlineAt() != null, "task.created " + id + " has no deadline_at");
-        require(t.subtasks() != null, "task.created " + id + " has no subtasks list");
+        require(t.acceptedAt() != null, () -> "task.created " + id + " has no accepted_at");
+        require(t.deadlineAt() != null, () -> "task.created " + id + " has no deadline_at");
+        require(t.subtasks() != null, () -> "task.created " + id + " has no subtasks list");
         Set<String> seen = new HashSet<>();
         for (SubtaskRef s : t.subtasks()) {
-            require(s != null, "task.created " + id + " has a null subtask");
+            require(s != null, () -> "task.created " + id + " has a null subtask");
             checkSubtask(id, s.subtaskId(), s.nodeId(), "task.created");
-            require(s.tier() >= 0 && s.tier() <= MAX_TIER, "task.created " + id + " gives subtask " + s.subtaskId()
+            require(s.tier() >= 0 && s.tier() <= MAX_TIER, () -> "task.created " + id + " gives subtask "
+                    + s.subtaskId()
                     + " tier " + s.tier());
-            require(seen.add(s.subtaskId()), "task.created " + id + " lists subtask " + s.subtaskId() + " twice");
+            require(seen.add(s.subtaskId()), () -> "task.created " + id + " lists subtask " + s.subtaskId() + " twice");
         }
         return t;
     }
 
     private static SubtaskOutcomes checked(SubtaskOutcomes o) {
         String id = o.taskId();
-        require(Ids.isTaskId(id), "subtask.outcomes has a missing or invalid task_id: '" + id + "'");
-        require(o.outcomes() != null && !o.outcomes().isEmpty(), "subtask.outcomes of " + id + " has no outcomes");
+        require(Ids.isTaskId(id), () -> "subtask.outcomes has a missing or invalid task_id: '" + id + "'");
+        require(o.outcomes() != null && !o.outcomes().isEmpty(),
+                () -> "subtask.outcomes of " + id + " has no outcomes");
         for (SubtaskOutcome s : o.outcomes()) {
-            require(s != null, "subtask.outcomes of " + id + " has a null outcome");
+            require(s != null, () -> "subtask.outcomes of " + id + " has a null outcome");
             checkSubtask(id, s.subtaskId(), s.nodeId(), "subtask.outcomes");
-            require(s.state() != null && s.state().isFinal(), "subtask.outcomes of " + id + " gives subtask "
+            require(s.state() != null && s.state().isFinal(), () -> "subtask.outcomes of " + id + " gives subtask "
                     + s.subtaskId() + " state " + s.state() + "; an outcome is done, failed or expired");
-            require(s.attempts() >= 0, "subtask.outcomes of " + id + " gives subtask " + s.subtaskId()
+            require(s.attempts() >= 0, () -> "subtask.outcomes of " + id + " gives subtask " + s.subtaskId()
                     + " negative attempts");
         }
         return o;
@@ -86,20 +89,22 @@ final class SaveDecoder implements Function<Inbound, Save> {
 
     private static TaskExpiry checked(TaskExpiry e) {
         String id = e.taskId();
-        require(Ids.isTaskId(id), "task.expiry has a missing or invalid task_id: '" + id + "'");
-        require(e.expiredAt() != null, "task.expiry of " + id + " has no expired_at");
+        require(Ids.isTaskId(id), () -> "task.expiry has a missing or invalid task_id: '" + id + "'");
+        require(e.expiredAt() != null, () -> "task.expiry of " + id + " has no expired_at");
         return e;
     }
 
     private static void checkSubtask(String taskId, String subtaskId, String nodeId, String what) {
-        require(Ids.isNodeId(nodeId), what + " of " + taskId + " has a missing or invalid node_id: '" + nodeId + "'");
-        require(Ids.subtaskId(taskId, nodeId).equals(subtaskId), what + " of " + taskId + " has subtask_id '"
+        require(Ids.isNodeId(nodeId),
+                () -> what + " of " + taskId + " has a missing or invalid node_id: '" + nodeId + "'");
+        require(Ids.isSubtaskIdOf(subtaskId, taskId, nodeId), () -> what + " of " + taskId + " has subtask_id '"
                 + subtaskId + "', expected '" + Ids.subtaskId(taskId, nodeId) + "'");
     }
 
-    private static void require(boolean ok, String reason) {
+    /** The reason is built only for a message that fails the check: most pass, and a save checks every subtask. */
+    private static void require(boolean ok, Supplier<String> reason) {
         if (!ok) {
-            throw new PoisonMessageException(reason);
+            throw new PoisonMessageException(reason.get());
         }
     }
 }

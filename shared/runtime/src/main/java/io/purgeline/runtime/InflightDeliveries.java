@@ -18,7 +18,7 @@ import redis.clients.jedis.resps.Tuple;
 /**
  * Deliveries sent to an agent and awaiting its result: a sorted set of subtask ids scored by when the result is due,
  * beside a hash of the delivery to send again if it does not come (DESIGN.md, timers). Dispatch records, callback
- * settles, the in-flight sweeper takes what is due. Writes are pipelined: one round trip per message or callback.
+ * settles, the in-flight sweeper takes what is due. Writes are pipelined: one round trip per batch of lane messages or per callback.
  */
 public final class InflightDeliveries {
     private static final Duration BODY_AFTER_DEADLINE = Duration.ofHours(1);
@@ -57,23 +57,38 @@ public final class InflightDeliveries {
     /** One in-flight delivery: its subtask, when its result is due, and the stored delivery (null if missing). */
     public record Due(String subtaskId, long dueMillis, String delivery) {}
 
+    /** Assignments of one message to record as awaiting their results by {@code dueMillis}. */
+    public record Sent(DispatchMessage message, List<Assignment> assignments, long dueMillis) {}
+
     /**
      * Records assignments of one message as awaiting results by {@code dueMillis}: per subtask a timer and the
      * assignment, and the task's body once, kept until an hour past the task's deadline (a day without one) — past the
      * deadline a re-send only ends in the subtask recorded expired. One round trip.
      */
     public void record(DispatchMessage message, List<Assignment> assignments, long dueMillis) {
-        if (assignments.isEmpty()) {
+        record(List.of(new Sent(message, assignments, dueMillis)));
+    }
+
+    /** Records the assignments of several messages as {@link #record(DispatchMessage, List, long)} does, in one round trip. */
+    public void record(List<Sent> sent) {
+        if (sent.stream().allMatch(s -> s.assignments().isEmpty())) {
             return;
         }
-        SetParams keep = message.deadlineAt() == null ? SetParams.setParams().px(BODY_WITHOUT_DEADLINE.toMillis())
-                : SetParams.setParams().pxAt(message.deadlineAt().plus(BODY_AFTER_DEADLINE).toEpochMilli());
         try (Pipeline p = redis.pipelined()) {
-            p.set(keys.inflightBody(message.taskId()), codec.toJson(StoredDeliveries.bodyOf(message)), keep);
-            for (Assignment a : assignments) {
-                p.zadd(keys.inflight(), dueMillis, a.subtaskId());
-                p.hset(keys.inflightDeliveries(), a.subtaskId(),
-                        codec.toJson(StoredDeliveries.assignmentOnly(message, a)));
+            for (Sent s : sent) {
+                if (s.assignments().isEmpty()) {
+                    continue;
+                }
+                DispatchMessage message = s.message();
+                SetParams keep = message.deadlineAt() == null
+                        ? SetParams.setParams().px(BODY_WITHOUT_DEADLINE.toMillis())
+                        : SetParams.setParams().pxAt(message.deadlineAt().plus(BODY_AFTER_DEADLINE).toEpochMilli());
+                p.set(keys.inflightBody(message.taskId()), codec.toJson(StoredDeliveries.bodyOf(message)), keep);
+                for (Assignment a : s.assignments()) {
+                    p.zadd(keys.inflight(), s.dueMillis(), a.subtaskId());
+                    p.hset(keys.inflightDeliveries(), a.subtaskId(),
+                            codec.toJson(StoredDeliveries.assignmentOnly(message, a)));
+                }
             }
             p.sync();
         }
