@@ -167,6 +167,41 @@ class QueueConsumerTest {
     }
 
     @Test
+    void idleBatchConsumersUseNextToNoProcessorAndStillTakeAMessageAtOnce() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        Topology t = ns.topology();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        try (QueueConsumer consumer = QueueConsumer.batch(ns.broker(),
+                QueueConsumer.Spec.of(t.ingestQueue(), Topology.Area.INGEST).concurrency(4), 20,
+                Duration.ofMillis(5), deadLetters(), in -> in.decode(ns.config().codec(), FailedNode.class),
+                values -> batchSizes.add(values.size()))) {
+            publishRawToIngest("{\"node_id\": \"first\"}");
+            await().atMost(PATIENCE).until(() -> batchSizes.size() == 1);
+            long before = consumerCpuNanos(threads, t.ingestQueue());
+
+            Thread.sleep(2_000); // the idle spell being measured, not a wait for anything
+
+            long idleCpu = consumerCpuNanos(threads, t.ingestQueue()) - before;
+            // Polling every millisecond, four idle consumers took about 100 ms of processor in two seconds.
+            assertThat(Duration.ofNanos(idleCpu)).isLessThan(Duration.ofMillis(20));
+            publishRawToIngest("{\"node_id\": \"after a quiet spell\"}");
+            await().atMost(PATIENCE).until(() -> batchSizes.size() == 2);
+            assertThat(batchSizes).containsExactly(1, 1);
+        }
+    }
+
+    /** Processor time of the consumer threads of a queue (they are named after it). */
+    private static long consumerCpuNanos(java.lang.management.ThreadMXBean threads, String queue) {
+        long sum = 0;
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith(queue)) {
+                sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    @Test
     void aTransientFailureIsNeverCountedTowardsGivingUp() throws Exception {
         AtomicInteger tries = new AtomicInteger();
         Topology t = ns.topology();
