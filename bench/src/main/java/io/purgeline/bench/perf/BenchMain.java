@@ -31,7 +31,35 @@ public final class BenchMain {
         Path checkout = LocalStack.home();
         BenchOptions options = BenchOptions.defaults(checkout, checkout.resolve("bench").resolve("results"));
         List<String> names = new ArrayList<>();
+        try {
+            options = parse(args, options, names);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+        }
+        if (options == null) {
+            System.out.println(USAGE);
+            return;
+        }
+        quietFleetShutdown();
+        List<String> failed = run(options, names);
+        System.exit(failed.isEmpty() ? 0 : 1);
+    }
+
+    static final String USAGE = "usage: bin/purgeline bench [SCENARIO...] [--short] [--option value...]\n"
+            + "scenarios (none named: all, in this order): " + String.join(" ", scenarios().keySet()) + "\n"
+            + "options: " + BenchOptions.OPTIONS;
+
+    /**
+     * Reads the arguments into the options and the scenario names; null when help was asked for. Unknown scenarios
+     * and options, and options without a value, are refused with the reason.
+     */
+    static BenchOptions parse(String[] args, BenchOptions defaults, List<String> names) {
+        BenchOptions options = defaults;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                return null;
+            }
             if (args[i].equals("--short")) {
                 // The test's sizes: a smoke run of the harness, not a measurement. Options after it still apply.
                 options = BenchOptions.tiny(options.home(), options.results());
@@ -41,12 +69,18 @@ public final class BenchMain {
                 }
                 options = options.with(args[i], args[++i]);
             } else {
-                names.add(args[i]);
+                names.add(known(scenarios(), args[i]));
             }
         }
-        quietFleetShutdown();
-        List<String> failed = run(options, names);
-        System.exit(failed.isEmpty() ? 0 : 1);
+        return options;
+    }
+
+    private static String known(Map<String, Scenario> all, String name) {
+        if (!all.containsKey(name)) {
+            throw new IllegalArgumentException("unknown scenario '" + name + "'; scenarios: "
+                    + String.join(" ", all.keySet()));
+        }
+        return name;
     }
 
     /**
@@ -65,12 +99,7 @@ public final class BenchMain {
     /** Runs the named scenarios (none: all); returns the names of those that failed. */
     public static List<String> run(BenchOptions options, List<String> names) {
         Map<String, Scenario> all = scenarios();
-        for (String n : names) {
-            if (!all.containsKey(n)) {
-                throw new IllegalArgumentException("unknown scenario '" + n + "'; scenarios: "
-                        + String.join(" ", all.keySet()));
-            }
-        }
+        names.forEach(n -> known(all, n));
         BenchRun run = new BenchRun(options, System.out);
         List<String> failed = new ArrayList<>();
         for (Scenario s : all.values()) {

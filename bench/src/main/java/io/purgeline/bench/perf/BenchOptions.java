@@ -58,6 +58,11 @@ public record BenchOptions(
                 List.of(10, 20), 10, 0, 2);
     }
 
+    /** The options {@link #with} knows, for messages. */
+    static final String OPTIONS = "--home DIR, --results DIR, --nodes N, --edges N, --tasks N, --warmup N,"
+            + " --case-seconds S, --seconds S, --in-flight N, --memory-seconds S, --connections N, --intake-seconds S,"
+            + " --growth A,B,C, --silent-nodes N, --fleet-latency-ms MS, --floor-seconds S";
+
     /** Applies {@code --name value} options to these. */
     public BenchOptions with(String option, String value) {
         BenchOptions o = this;
@@ -111,10 +116,7 @@ public record BenchOptions(
             case "--floor-seconds" -> new BenchOptions(home, results, nodes, edges, samples, warmup, caseLimit,
                     seconds, inFlight, memorySeconds, intakeConnections, intakeSeconds, growth, silentNodes,
                     fleetLatencyMs, positive(option, value));
-            default -> throw new IllegalArgumentException("unknown option " + option + "; options: --home DIR,"
-                    + " --results DIR, --nodes N, --edges N, --tasks N, --warmup N, --case-seconds S, --seconds S,"
-                    + " --in-flight N, --memory-seconds S, --connections N, --intake-seconds S, --growth A,B,C,"
-                    + " --silent-nodes N, --fleet-latency-ms MS, --floor-seconds S");
+            default -> throw new IllegalArgumentException("unknown option " + option + "; options: " + OPTIONS);
         };
     }
 
