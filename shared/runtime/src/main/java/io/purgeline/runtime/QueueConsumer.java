@@ -155,8 +155,9 @@ public final class QueueConsumer implements AutoCloseable {
      * Consumes in batches of up to {@code batchSize}: the saver's way to turn many small saves into one multi-row
      * write (MariaDB: ~4,000 single-row commits/s, ~140,000 rows/s in 500-row upserts). A batch is what is already
      * there: it ends when no further message comes within {@link #NEXT_MESSAGE_WAIT}, or {@code fill} after it began,
-     * whichever is first; a message after a quiet spell goes alone, at once. Waiting for a batch to fill cost every save its full wait when the system was quiet (20 ms
-     * a save, several saves per purge in sequence) and, with results trickling in, stretched one batch to seconds.
+     * whichever is first; a message after a quiet spell goes alone, at once. Waiting for a batch to fill cost every
+     * save its full wait when the system was quiet (20 ms a save, several saves per purge in sequence) and, with
+     * results trickling in, stretched one batch to seconds.
      */
     public static <T> QueueConsumer batch(Broker broker, Spec spec, int batchSize, Duration fill, DeadLetters dead,
             Function<Inbound, T> decoder, BatchHandler<T> handler) {
