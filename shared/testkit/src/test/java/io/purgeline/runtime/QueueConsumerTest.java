@@ -179,7 +179,8 @@ class QueueConsumerTest {
             await().atMost(PATIENCE).until(() -> batchSizes.size() == 1);
             long before = consumerCpuNanos(threads, t.ingestQueue());
 
-            Thread.sleep(2_000); // the idle spell being measured, not a wait for anything
+            // The idle spell being measured: two seconds in which nothing more comes.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> batchSizes.size() == 1);
 
             long idleCpu = consumerCpuNanos(threads, t.ingestQueue()) - before;
             // Polling every millisecond, four idle consumers took about 100 ms of processor in two seconds.
