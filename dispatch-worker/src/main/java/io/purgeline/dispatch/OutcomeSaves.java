@@ -18,8 +18,7 @@ final class OutcomeSaves {
 
     /** One save for one task's outcomes, routed and correlated by the task id as every save is. */
     static Outgoing save(Topology topology, String taskId, List<SubtaskOutcome> outcomes) {
-        return Outgoing.of(topology.savesExchange(), taskId, SubtaskOutcomes.MESSAGE_TYPE,
-                        new SubtaskOutcomes(taskId, outcomes))
+        return topology.save(taskId, SubtaskOutcomes.MESSAGE_TYPE, new SubtaskOutcomes(taskId, outcomes))
                 .correlationId(taskId);
     }
 

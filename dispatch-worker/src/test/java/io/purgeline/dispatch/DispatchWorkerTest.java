@@ -225,7 +225,7 @@ class DispatchWorkerTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> edge.received().size() == 1);
             try (SavesReader saves = SavesReader.open(ns)) {
                 await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                        .until(() -> saves.saves().stream().noneMatch(x -> "task-forged".equals(x.correlationId())));
+                        .until(() -> saves.saves().stream().noneMatch(x -> x.carries("task-forged")));
             }
             assertThat(ns.redis().zscore(ns.keys().inflight(), "task-forged@edge-1")).isNotNull();
         }

@@ -63,8 +63,8 @@ class RetryPolicyTest {
 
         assertThat(plan.messages()).hasSize(3);
         Outgoing save = plan.messages().get(1);
-        assertThat(save.exchange()).isEqualTo(topology.savesExchange());
-        assertThat(save.routingKey()).isEqualTo("t");
+        assertThat(save.exchange()).as("the default exchange").isEmpty();
+        assertThat(save.routingKey()).isEqualTo(topology.savesQueue(topology.savesPartition("t")));
         assertThat(save.type()).isEqualTo(SubtaskOutcomes.MESSAGE_TYPE);
         assertThat(save.correlationId()).isEqualTo("t");
         assertThat(((SubtaskOutcomes) save.payload()).outcomes()).singleElement().satisfies(o -> {
@@ -104,7 +104,7 @@ class RetryPolicyTest {
                 NOW);
 
         assertThat(plan.messages()).extracting(Outgoing::exchange)
-                .containsExactly(topology.savesExchange(), topology.deadExchange());
+                .containsExactly("", topology.deadExchange());
         assertThat(plan.givenUp()).hasSize(1);
     }
 

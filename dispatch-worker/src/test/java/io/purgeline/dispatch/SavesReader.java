@@ -7,8 +7,9 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.SubtaskOutcome;
-import io.purgeline.contracts.SubtaskOutcomes;
+import io.purgeline.testkit.SaveParts;
 import io.purgeline.testkit.TestNamespace;
 import java.io.IOException;
 import java.time.Duration;
@@ -17,13 +18,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.amqp.rabbit.connection.Connection;
 
 /**
- * Consumes the namespace's saves queues directly, as a saver would. Not a tap: a queue bound to the consistent-hash
- * exchange would take a share of the messages. Not basic.get either: quorum queues with single-active-consumer
- * refuse it (RESOURCE_LOCKED), so this registers as their consumer for the test's duration.
+ * Consumes the namespace's saves queues directly, as a saver would. Not basic.get: quorum queues with
+ * single-active-consumer refuse it (RESOURCE_LOCKED), so this registers as their consumer for the test's duration.
  */
 final class SavesReader implements AutoCloseable {
-    /** One save as delivered, with the properties savers rely on. */
-    record Save(String routingKey, String type, String correlationId, String contentEncoding, byte[] body) {}
+    /** One save message as delivered, with the properties savers rely on and the parts it carries. */
+    record Save(String routingKey, String type, String correlationId, SaveParts parts) {
+        boolean carries(String taskId) {
+            return parts.taskIds().anyMatch(taskId::equals);
+        }
+    }
 
     private final Connection connection;
     private final Channel channel;
@@ -39,12 +43,13 @@ final class SavesReader implements AutoCloseable {
         Connection c = ns.broker().connectionFactory().createConnection();
         Channel ch = c.createChannel(false);
         SavesReader reader = new SavesReader(c, ch);
+        Codec codec = ns.config().codec();
         for (String q : ns.topology().savesQueues()) {
             reader.consumerTags.add(ch.basicConsume(q, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                     reader.saves.add(new Save(env.getRoutingKey(), props.getType(), props.getCorrelationId(),
-                            props.getContentEncoding(), body));
+                            SaveParts.of(codec, props.getType(), props.getContentEncoding(), body)));
                 }
             }));
         }
@@ -56,24 +61,18 @@ final class SavesReader implements AutoCloseable {
     }
 
     /**
-     * Waits for the one save of a task and returns the subtask's outcome in it, checking the properties savers rely
-     * on: type, routing, correlation.
+     * Waits for the one save of a task and returns the subtask's outcome in it, checking what savers rely on: the
+     * task's outcomes in one message, on the task's partition.
      */
     static SubtaskOutcome awaitOutcome(TestNamespace ns, String taskId, String subtaskId, Duration patience)
             throws Exception {
         try (SavesReader reader = open(ns)) {
-            await().atMost(patience).until(() -> reader.saves().stream()
-                    .anyMatch(s -> taskId.equals(s.correlationId())));
-            List<Save> saves = reader.saves().stream().filter(s -> taskId.equals(s.correlationId())).toList();
-            assertThat(saves).singleElement().satisfies(s -> {
-                assertThat(s.type()).isEqualTo(SubtaskOutcomes.MESSAGE_TYPE);
-                assertThat(s.routingKey()).isEqualTo(taskId);
-            });
-            SubtaskOutcomes outcomes = ns.config().codec().decode(saves.get(0).body(), saves.get(0).contentEncoding(),
-                    SubtaskOutcomes.class);
-            assertThat(outcomes.taskId()).isEqualTo(taskId);
-            return outcomes.outcomes().stream().filter(o -> o.subtaskId().equals(subtaskId)).findFirst()
-                    .orElseThrow();
+            await().atMost(patience).until(() -> reader.saves().stream().anyMatch(s -> s.carries(taskId)));
+            List<Save> saves = reader.saves().stream().filter(s -> s.carries(taskId)).toList();
+            assertThat(saves).singleElement().satisfies(s -> assertThat(s.routingKey())
+                    .isEqualTo(ns.topology().savesQueue(ns.topology().savesPartition(taskId))));
+            return saves.get(0).parts().outcomesOf(taskId).stream().filter(o -> o.subtaskId().equals(subtaskId))
+                    .findFirst().orElseThrow();
         }
     }
 

@@ -88,7 +88,7 @@ class AmqpSubmissionTest {
     }
 
     private static List<TaskCreated> createdFor(String taskId) {
-        return saves.bodies(TaskCreated.MESSAGE_TYPE, TaskCreated.class, c -> c.taskId().equals(taskId));
+        return saves.created(c -> c.taskId().equals(taskId));
     }
 
     @Test
@@ -142,11 +142,11 @@ class AmqpSubmissionTest {
         submit(Submissions.refresh("https://www.example.com/a.js", "https://www.example.com/b.css")
                 .taskId("acme:amqp-ok").priority(7).build(), "m-ok");
 
-        QueueReader.Got save = saves.await(TaskCreated.MESSAGE_TYPE, TaskCreated.class,
-                c -> c.taskId().equals("acme:amqp-ok"), WAIT);
-        TaskCreated created = save.as(ns.config().codec(), TaskCreated.class);
-        assertThat(save.props().getType()).isEqualTo(TaskCreated.MESSAGE_TYPE);
-        assertThat(save.props().getCorrelationId()).isEqualTo("acme:amqp-ok");
+        QueueReader.Got save = saves.await(g -> g.parts(ns.config().codec()).created().stream()
+                .anyMatch(c -> c.taskId().equals("acme:amqp-ok")), WAIT);
+        assertThat(save.queue()).as("the task's partition")
+                .isEqualTo(ns.topology().savesQueue(ns.topology().savesPartition("acme:amqp-ok")));
+        TaskCreated created = saves.awaitCreated(c -> c.taskId().equals("acme:amqp-ok"), WAIT);
         assertThat(created.targets()).containsExactly("https://www.example.com/a.js", "https://www.example.com/b.css");
         assertThat(created.subtasks()).extracting(SubtaskRef::subtaskId)
                 .containsExactly("acme:amqp-ok@parent-1", "acme:amqp-ok@edge-1", "acme:amqp-ok@edge-2");
@@ -172,7 +172,7 @@ class AmqpSubmissionTest {
         submit(Submissions.refresh("https://www.example.com/c.js").build(), "upstream-msg-42");
 
         assertThat(awaitEvent("task.accepted", "acme:upstream-msg-42").total()).isEqualTo(3);
-        saves.await(TaskCreated.MESSAGE_TYPE, TaskCreated.class, c -> c.taskId().equals("acme:upstream-msg-42"), WAIT);
+        saves.awaitCreated(c -> c.taskId().equals("acme:upstream-msg-42"), WAIT);
     }
 
     @Test
@@ -180,7 +180,7 @@ class AmqpSubmissionTest {
         TaskSubmission s = Submissions.refresh("https://www.example.com/d.js").taskId("acme:amqp-dup").build();
         submit(s, "dup-1");
         awaitEvent("task.accepted", "acme:amqp-dup");
-        saves.await(TaskCreated.MESSAGE_TYPE, TaskCreated.class, c -> c.taskId().equals("acme:amqp-dup"), WAIT);
+        saves.awaitCreated(c -> c.taskId().equals("acme:amqp-dup"), WAIT);
 
         submit(s, "dup-2");
 

@@ -5,6 +5,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.TaskCreated;
+import io.purgeline.testkit.SaveParts;
 import io.purgeline.testkit.TestNamespace;
 import java.time.Duration;
 import java.util.List;
@@ -15,15 +17,19 @@ import org.springframework.amqp.rabbit.connection.Connection;
 
 /**
  * Consumes queues of the namespace and keeps every message, so tests of one class can each find theirs. Used where a
- * tap cannot be: a queue bound to the consistent-hash saves exchange would take a share of the messages instead of a
- * copy. It consumes rather than polls because RabbitMQ refuses basic.get on quorum queues with single active
- * consumer (the saves queues); with no saver running, the reader is that consumer.
+ * tap cannot be: saves are published to their partition's queue, with no exchange to bind a tap to. It consumes rather
+ * than polls because RabbitMQ refuses basic.get on quorum queues with single active consumer (the saves queues); with
+ * no saver running, the reader is that consumer.
  */
 final class QueueReader implements AutoCloseable {
     /** One consumed message. */
     record Got(String queue, byte[] body, AMQP.BasicProperties props) {
         <T> T as(Codec codec, Class<T> type) {
             return codec.decode(body, props.getContentEncoding(), type);
+        }
+
+        SaveParts parts(Codec codec) {
+            return SaveParts.of(codec, props.getType(), props.getContentEncoding(), body);
         }
 
         String header(String name) {
@@ -58,13 +64,15 @@ final class QueueReader implements AutoCloseable {
         return reader;
     }
 
-    /** The bodies of the messages of this AMQP type, consumed so far, that match. */
-    <T> List<T> bodies(String amqpType, Class<T> type, Predicate<T> matching) {
-        return got.stream()
-                .filter(g -> amqpType.equals(g.props().getType()))
-                .map(g -> g.as(codec, type))
-                .filter(matching)
-                .toList();
+    /** The task creations among the saves consumed so far, sent alone or in batches, that match. */
+    List<TaskCreated> created(Predicate<TaskCreated> matching) {
+        return got.stream().flatMap(g -> g.parts(codec).created().stream()).filter(matching).toList();
+    }
+
+    /** Waits until a consumed save carries a task creation that matches, and returns the creation. */
+    TaskCreated awaitCreated(Predicate<TaskCreated> matching, Duration timeout) {
+        Got save = await(g -> g.parts(codec).created().stream().anyMatch(matching), timeout);
+        return save.parts(codec).created().stream().filter(matching).findFirst().orElseThrow();
     }
 
     /** Waits until a consumed message of this AMQP type has a body that matches, and returns the message. */

@@ -55,10 +55,8 @@ class TaskIntakeBatchTest {
                 new TaskIntake.Duplicate("acme:batch-2"));
         assertThat(ns.redis().get(ns.keys().accepted("acme:batch-1"))).isEqualTo("1");
         assertThat(ns.redis().get(ns.keys().accepted("acme:batch-2"))).isEqualTo("1");
-        saves.await(TaskCreated.MESSAGE_TYPE, TaskCreated.class, c -> c.taskId().equals("acme:batch-2"),
-                Duration.ofSeconds(10));
-        assertThat(saves.bodies(TaskCreated.MESSAGE_TYPE, TaskCreated.class,
-                        c -> List.of("acme:batch-1", "acme:batch-2", "acme:batch-bad").contains(c.taskId())))
+        saves.awaitCreated(c -> c.taskId().equals("acme:batch-2"), Duration.ofSeconds(10));
+        assertThat(saves.created(c -> List.of("acme:batch-1", "acme:batch-2", "acme:batch-bad").contains(c.taskId())))
                 .extracting(TaskCreated::taskId).containsExactlyInAnyOrder("acme:batch-1", "acme:batch-2");
     }
 

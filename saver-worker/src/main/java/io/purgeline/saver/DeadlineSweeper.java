@@ -65,7 +65,7 @@ final class DeadlineSweeper implements Singleton.Job {
     }
 
     private Outgoing expiry(TaskExpiry expiry) {
-        return Outgoing.of(topology.savesExchange(), expiry.taskId(), TaskExpiry.MESSAGE_TYPE, expiry)
+        return topology.save(expiry.taskId(), TaskExpiry.MESSAGE_TYPE, expiry)
                 .correlationId(expiry.taskId());
     }
 }

@@ -2,6 +2,7 @@ package io.purgeline.saver;
 
 import io.purgeline.contracts.Ids;
 import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.SaveBatch;
 import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.SubtaskRef;
@@ -9,7 +10,9 @@ import io.purgeline.contracts.TaskCreated;
 import io.purgeline.contracts.TaskExpiry;
 import io.purgeline.runtime.Inbound;
 import io.purgeline.runtime.PoisonMessageException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -41,9 +44,47 @@ final class SaveDecoder implements Function<Inbound, Save> {
         if (TaskExpiry.MESSAGE_TYPE.equals(type)) {
             return new Save.Expiry(checked(in.decode(codec, TaskExpiry.class)));
         }
+        if (SaveBatch.MESSAGE_TYPE.equals(type)) {
+            return checked(in.decode(codec, SaveBatch.class));
+        }
         throw new PoisonMessageException("message type '" + type + "' is not a save (expected "
-                + TaskCreated.MESSAGE_TYPE + ", " + SubtaskOutcomes.MESSAGE_TYPE + " or " + TaskExpiry.MESSAGE_TYPE
-                + ")");
+                + TaskCreated.MESSAGE_TYPE + ", " + SubtaskOutcomes.MESSAGE_TYPE + ", " + TaskExpiry.MESSAGE_TYPE
+                + " or " + SaveBatch.MESSAGE_TYPE + ")");
+    }
+
+    /**
+     * Each part is checked on its own: one bad part must not keep the other tasks of its batch from their record. The
+     * good parts are kept, the reasons of the bad ones go with them (the message is parked once they are applied).
+     */
+    private static Save.Batch checked(SaveBatch b) {
+        List<Save> parts = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
+        for (TaskCreated c : b.created() == null ? List.<TaskCreated>of() : b.created()) {
+            try {
+                parts.add(new Save.Created(checked(require(c, "task.created"))));
+            } catch (PoisonMessageException e) {
+                rejected.add(e.getMessage());
+            }
+        }
+        for (SubtaskOutcomes o : b.outcomes() == null ? List.<SubtaskOutcomes>of() : b.outcomes()) {
+            try {
+                parts.add(new Save.Outcomes(checked(require(o, "subtask.outcomes"))));
+            } catch (PoisonMessageException e) {
+                rejected.add(e.getMessage());
+            }
+        }
+        String why = rejected.isEmpty() ? null : "save.batch: " + rejected.size() + " part(s) left out: "
+                + String.join("; ", rejected.subList(0, Math.min(3, rejected.size())))
+                + (rejected.size() > 3 ? "; ..." : "");
+        if (parts.isEmpty()) {
+            throw new PoisonMessageException(why != null ? why : "save.batch has no parts");
+        }
+        return new Save.Batch(parts, why);
+    }
+
+    private static <T> T require(T part, String what) {
+        require(part != null, () -> "a null " + what);
+        return part;
     }
 
     private static TaskCreated checked(TaskCreated t) {

@@ -6,10 +6,13 @@ import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.SubtaskState;
 import io.purgeline.contracts.TaskCreated;
 import io.purgeline.contracts.TaskExpiry;
+import io.purgeline.runtime.Failures;
 import io.purgeline.runtime.Lease;
 import io.purgeline.runtime.QueueConsumer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies one consumer batch of saves: one transaction, then counters and events. Order within the batch does not
@@ -17,7 +20,7 @@ import java.util.List;
  * published after it must find its subtask expired), so the batch is cut after expiries and applied run by run.
  * Expiries are rare, so nearly every batch is a single run.
  */
-final class SaveHandler implements QueueConsumer.BatchHandler<Save> {
+final class SaveHandler implements QueueConsumer.SortingBatchHandler<Save> {
     private final TaskStore store;
     private final TaskFinisher finisher;
     private final Counter applied;
@@ -28,22 +31,36 @@ final class SaveHandler implements QueueConsumer.BatchHandler<Save> {
         this.applied = applied;
     }
 
+    /** Applies the batch; names the {@code save.batch} messages that had parts left out, to be parked now. */
     @Override
-    public void handle(List<Save> saves) {
+    public Map<Integer, String> handle(List<Save> saves) {
         List<Save> run = new ArrayList<>();
+        Map<Integer, String> rejected = new HashMap<>();
         boolean expiring = false;
-        for (Save save : saves) {
+        int parts = 0;
+        for (int i = 0; i < saves.size(); i++) {
+            Save save = saves.get(i);
             boolean expiry = save instanceof Save.Expiry;
             if (expiring && !expiry) {
                 apply(run);
                 run = new ArrayList<>();
                 expiring = false;
             }
-            run.add(save);
+            if (save instanceof Save.Batch b) {
+                run.addAll(b.parts());
+                parts += b.parts().size();
+                if (b.rejected() != null) {
+                    rejected.put(i, b.rejected());
+                }
+            } else {
+                run.add(save);
+                parts++;
+            }
             expiring |= expiry;
         }
         apply(run);
-        applied.increment(saves.size());
+        applied.increment(parts);
+        return rejected;
     }
 
     /**
@@ -51,13 +68,13 @@ final class SaveHandler implements QueueConsumer.BatchHandler<Save> {
      * this instance's, so that the batch goes back to the queue for the new owner instead of being applied beside
      * it. One Redis round trip per batch.
      */
-    QueueConsumer.BatchHandler<Save> fencedBy(Lease lease, String partition) {
+    QueueConsumer.SortingBatchHandler<Save> fencedBy(Lease lease, String partition) {
         return saves -> {
             if (!lease.isHeld()) {
                 throw new LeaseLostException("the lease of " + partition + " was lost; its saves go back to the "
                         + "queue for the partition's new owner");
             }
-            handle(saves);
+            return handle(saves);
         };
     }
 
@@ -66,10 +83,22 @@ final class SaveHandler implements QueueConsumer.BatchHandler<Save> {
      * recorded without its targets and options (what MariaDB refused, in practice) and with every node failed for
      * the reason, so the task ends {@code failed} with exact counts and its event names the reason; outcomes are
      * recorded as failures for the same reason. Results that arrived for the task keep their end (the first wins).
-     * An expiry needs nothing: the task ends at its deadline all the same.
+     * An expiry needs nothing: the task ends at its deadline all the same. A batch's parts are applied one by one,
+     * and only a part that fails alone is given up on, so the other tasks of the batch keep their record.
      */
-    void giveUp(Save save, String reason) {
-        if (save instanceof Save.Created c) {
+    void giveUp(Save save, String reason) throws Exception {
+        if (save instanceof Save.Batch b) {
+            for (Save part : b.parts()) {
+                try {
+                    handle(List.of(part));
+                } catch (Exception e) {
+                    if (Failures.isTransient(e)) {
+                        throw e;
+                    }
+                    giveUp(part, reason);
+                }
+            }
+        } else if (save instanceof Save.Created c) {
             TaskCreated t = c.task();
             String why = "the task could not be stored (" + reason + ")";
             TaskCreated bare = new TaskCreated(t.taskId(), t.apiId(), t.type(), List.of(), null, t.priority(),
@@ -97,8 +126,8 @@ final class SaveHandler implements QueueConsumer.BatchHandler<Save> {
                 created.add(c.task());
             } else if (save instanceof Save.Outcomes o) {
                 outcomes.add(o.outcomes());
-            } else {
-                expiries.add(((Save.Expiry) save).expiry());
+            } else if (save instanceof Save.Expiry e) {
+                expiries.add(e.expiry());
             }
         }
         finisher.finish(store.apply(created, outcomes, expiries));

@@ -41,10 +41,13 @@ public final class SaverWorker extends RunningWorker {
     /** Default HTTP port of saver-worker (probes only). */
     public static final int DEFAULT_PORT = 8083;
     /**
-     * Saves per batch: large enough for multi-row writes to pay off (MariaDB: ~4,000 single-row commits/s against
-     * over 200,000 rows/s in batches), small enough that a redelivered batch is cheap to apply again.
+     * Save messages per batch, and so the partition consumer's prefetch: large enough for multi-row writes to pay off
+     * (MariaDB: ~4,000 single-row commits/s against over 200,000 rows/s in batches), small enough that a redelivered
+     * batch is cheap to apply again. Busy publishers put many tasks' saves in one message ({@code save.batch}), so a
+     * few messages make a large batch; at 200, the messages held by four partition consumers ran the saver's heap
+     * into back-to-back full collections (28 % of its processor time under the throughput benchmark).
      */
-    public static final int DEFAULT_BATCH = 200;
+    public static final int DEFAULT_BATCH = 20;
     /**
      * The longest a batch gathers saves that arrive one after another. Under load the queue already holds a full batch
      * and this never matters; when results trickle in, it bounds what the first of them waits for its commit.
@@ -109,13 +112,11 @@ public final class SaverWorker extends RunningWorker {
                     id, config.savesPartitions(), tick, (partition, lease) -> {
                         String queue = topology.savesQueue(partition);
                         // Concurrency 1: a partition's saves are applied in order, by its single active consumer.
-                        QueueConsumer.BatchHandler<Save> fenced = handler.fencedBy(lease, queue);
-                        return QueueConsumer.batch(broker,
+                        QueueConsumer.SortingBatchHandler<Save> fenced = handler.fencedBy(lease, queue);
+                        return QueueConsumer.sortingBatch(broker,
                                 QueueConsumer.Spec.of(queue, Topology.Area.SAVES).concurrency(1), batch, fill, dead,
-                                decoder, saves -> batchTime.recordCallable(() -> {
-                                    fenced.handle(saves);
-                                    return null;
-                                }), handler::giveUp);
+                                decoder, saves -> batchTime.recordCallable(() -> fenced.handle(saves)),
+                                handler::giveUp);
                     }));
             Singleton sweeper = lifecycle.own("deadline sweeper", Singleton.start(redis, keys, "deadline-sweeper", id,
                     sweep, new DeadlineSweeper(store, publisher, topology, Clock.systemUTC(), sweep, expiries)));

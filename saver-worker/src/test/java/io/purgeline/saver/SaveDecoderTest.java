@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.SaveBatch;
 import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.SubtaskState;
@@ -34,6 +35,37 @@ class SaveDecoderTest {
         assertThat(decoder.apply(inbound(TaskCreated.MESSAGE_TYPE, creation))).isEqualTo(new Save.Created(creation));
         assertThat(decoder.apply(inbound(SubtaskOutcomes.MESSAGE_TYPE, results)))
                 .isEqualTo(new Save.Outcomes(results));
+    }
+
+    @Test
+    void aBatchIsDecodedIntoItsPartsCreationsFirst() {
+        String a = newTaskId();
+        String b = newTaskId();
+        TaskCreated createdA = created(a, "e1");
+        TaskCreated createdB = created(b, "e1");
+        SubtaskOutcomes results = outcomes(a, done(a, "e1"));
+        SaveBatch batch = new SaveBatch(List.of(createdA, createdB), List.of(results));
+
+        assertThat(decoder.apply(inbound(SaveBatch.MESSAGE_TYPE, batch))).isEqualTo(new Save.Batch(List.of(
+                new Save.Created(createdA), new Save.Created(createdB), new Save.Outcomes(results)), null));
+    }
+
+    @Test
+    void aBatchWithNoGoodPartIsPoisonAndOneWithSomeKeepsThemAndNamesTheOthers() {
+        String a = newTaskId();
+        SubtaskOutcome pending = new SubtaskOutcome(a + "@e1", "e1", SubtaskState.PENDING, 1, null, null,
+                List.of(), null, null);
+
+        assertThatThrownBy(() -> decoder.apply(inbound(SaveBatch.MESSAGE_TYPE,
+                new SaveBatch(List.of(), List.of(outcomes(a, pending))))))
+                .isInstanceOf(PoisonMessageException.class).hasMessageContaining("1 part(s) left out");
+        assertThatThrownBy(() -> decoder.apply(inbound(SaveBatch.MESSAGE_TYPE, new SaveBatch(null, null))))
+                .isInstanceOf(PoisonMessageException.class).hasMessage("save.batch has no parts");
+        TaskCreated good = created(a, "e1");
+        Save.Batch some = (Save.Batch) decoder.apply(inbound(SaveBatch.MESSAGE_TYPE,
+                new SaveBatch(List.of(good), List.of(outcomes(a, pending)))));
+        assertThat(some.parts()).containsExactly(new Save.Created(good));
+        assertThat(some.rejected()).startsWith("save.batch: 1 part(s) left out: subtask.outcomes of " + a);
     }
 
     @Test

@@ -56,13 +56,13 @@ final class SaverInstances {
 
     /** A task's creation as ingest publishes it: on the saves exchange, keyed by task id. */
     static Outgoing save(TestNamespace ns, TaskCreated created) {
-        return Outgoing.of(ns.topology().savesExchange(), created.taskId(), TaskCreated.MESSAGE_TYPE, created)
+        return ns.topology().save(created.taskId(), TaskCreated.MESSAGE_TYPE, created)
                 .correlationId(created.taskId());
     }
 
     /** Results as callback-worker publishes them. */
     static Outgoing save(TestNamespace ns, SubtaskOutcomes outcomes) {
-        return Outgoing.of(ns.topology().savesExchange(), outcomes.taskId(), SubtaskOutcomes.MESSAGE_TYPE, outcomes)
+        return ns.topology().save(outcomes.taskId(), SubtaskOutcomes.MESSAGE_TYPE, outcomes)
                 .correlationId(outcomes.taskId());
     }
 }

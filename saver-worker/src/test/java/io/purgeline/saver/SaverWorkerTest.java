@@ -127,10 +127,10 @@ class SaverWorkerTest {
     void poisonOnASavesQueueIsParkedAndTheQueueKeepsFlowing() {
         String task = newTaskId();
 
-        ns.publisher().publish(Outgoing.of(ns.topology().savesExchange(), task, "bogus.type", Map.of("x", 1)));
+        ns.publisher().publish(ns.topology().save(task, "bogus.type", Map.of("x", 1)));
         MessageProperties props = new MessageProperties();
         props.setType(TaskCreated.MESSAGE_TYPE);
-        ns.publisher().publishRaw(ns.topology().savesExchange(), task,
+        ns.publisher().publishRaw("", ns.topology().savesQueue(ns.topology().savesPartition(task)),
                 new Message("{not json".getBytes(StandardCharsets.UTF_8), props));
         publish(created(task, "e1"));
         publish(outcomes(task, done(task, "e1")));
@@ -143,12 +143,12 @@ class SaverWorkerTest {
     }
 
     private static void publish(TaskCreated created) {
-        ns.publisher().publish(Outgoing.of(ns.topology().savesExchange(), created.taskId(), TaskCreated.MESSAGE_TYPE,
+        ns.publisher().publish(ns.topology().save(created.taskId(), TaskCreated.MESSAGE_TYPE,
                 created).correlationId(created.taskId()));
     }
 
     private static void publish(SubtaskOutcomes outcomes) {
-        ns.publisher().publish(Outgoing.of(ns.topology().savesExchange(), outcomes.taskId(),
+        ns.publisher().publish(ns.topology().save(outcomes.taskId(),
                 SubtaskOutcomes.MESSAGE_TYPE, outcomes).correlationId(outcomes.taskId()));
     }
 

@@ -13,7 +13,6 @@ import io.purgeline.contracts.TaskCreated;
 import io.purgeline.contracts.TaskEvent;
 import io.purgeline.contracts.TaskOptions;
 import io.purgeline.runtime.DeadLetters;
-import io.purgeline.runtime.Outgoing;
 import io.purgeline.runtime.Topology;
 import io.purgeline.service.Env;
 import io.purgeline.testkit.Tap;
@@ -104,12 +103,12 @@ class UnstorableSaveTest {
     }
 
     private static void publish(TaskCreated created) {
-        ns.publisher().publish(Outgoing.of(ns.topology().savesExchange(), created.taskId(), TaskCreated.MESSAGE_TYPE,
+        ns.publisher().publish(ns.topology().save(created.taskId(), TaskCreated.MESSAGE_TYPE,
                 created).correlationId(created.taskId()));
     }
 
     private static void publish(SubtaskOutcomes outcomes) {
-        ns.publisher().publish(Outgoing.of(ns.topology().savesExchange(), outcomes.taskId(),
+        ns.publisher().publish(ns.topology().save(outcomes.taskId(),
                 SubtaskOutcomes.MESSAGE_TYPE, outcomes).correlationId(outcomes.taskId()));
     }
 

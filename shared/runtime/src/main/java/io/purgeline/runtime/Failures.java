@@ -17,10 +17,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * counts as the message's: a wrongly counted outage costs a replay from the dead-letter queue, a wrongly excused bad
  * message stalls its queue for good.
  */
-final class Failures {
+public final class Failures {
     private Failures() {}
 
-    static boolean isTransient(Throwable failure) {
+    public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TransientException || t instanceof AmqpException || t instanceof ShutdownSignalException
                     || t instanceof JedisException

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Group commit of results (callback-worker's callbacks, dispatch-worker's answers that carry results): those arriving while a publish is waiting for its confirm are gathered, each task's
- * outcomes merged into one save, and published together with one confirm wait; their in-flight timers are removed in
- * one Redis pipeline. No delay is added when idle — a lone callback is published at once — and under load a batch
+ * Group commit of results (callback-worker's callbacks, dispatch-worker's answers that carry results): those arriving
+ * while a publish is waiting for its confirm are gathered, each task's outcomes merged into one save, the saves of a
+ * partition into one message ({@link SaveMessages}), and published together with one confirm wait; their in-flight
+ * timers are removed in one Redis pipeline. No delay is added when idle — a lone callback is published at once — and under load a batch
  * grows to what arrived during the previous confirm (~7 ms here). One confirmed publish per callback capped the
  * callback path at a few hundred results a second, and late results were then sent again by the in-flight sweeper.
  */
@@ -113,11 +114,10 @@ public final class SaveBatcher implements AutoCloseable {
                 byTask.computeIfAbsent(o.taskId(), t -> new ArrayList<>()).addAll(o.outcomes());
             }
         }
-        List<Outgoing> saves = new ArrayList<>();
-        byTask.forEach((task, outcomes) -> saves.add(Outgoing.of(topology.savesExchange(), task,
-                SubtaskOutcomes.MESSAGE_TYPE, new SubtaskOutcomes(task, outcomes)).correlationId(task)));
+        List<SubtaskOutcomes> saves = new ArrayList<>();
+        byTask.forEach((task, outcomes) -> saves.add(new SubtaskOutcomes(task, outcomes)));
         try {
-            publisher.publish(saves);
+            publisher.publish(SaveMessages.of(topology, List.of(), saves));
         } catch (RuntimeException e) {
             batch.forEach(p -> p.saved().completeExceptionally(e));
             return;

@@ -4,11 +4,13 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import io.purgeline.contracts.Lane;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 /**
  * The whole RabbitMQ topology, named under the namespace and declared in this one place (DESIGN.md). Declaring is
@@ -68,16 +70,29 @@ public final class Topology {
         return ns + ".dispatch.retry." + lane.wire() + "." + delay.toMillis();
     }
 
-    public String savesExchange() {
-        return ns + ".saves";
-    }
-
     public int savesPartitions() {
         return savesPartitions;
     }
 
     public String savesQueue(int partition) {
         return ns + ".saves." + partition;
+    }
+
+    /**
+     * The partition a task's saves go to: CRC-32 of the task id, modulo the number of partitions. The publisher picks
+     * the partition (and sends to the queue by the default exchange) so that it can put several tasks of one partition
+     * in one message ({@code SaveBatch}). Never change the function: saves of a task published before and after the
+     * change would land on two partitions, and an expiry could overtake the task's other saves.
+     */
+    public int savesPartition(String taskId) {
+        CRC32 crc = new CRC32();
+        crc.update(taskId.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % savesPartitions);
+    }
+
+    /** Where to publish a save of this task: the default exchange, with its partition's queue as routing key. */
+    public Outgoing save(String taskId, String type, Object payload) {
+        return Outgoing.of("", savesQueue(savesPartition(taskId)), type, payload);
     }
 
     public List<String> savesQueues() {
@@ -159,13 +174,11 @@ public final class Topology {
             }
         }
 
-        ch.exchangeDeclare(savesExchange(), "x-consistent-hash", true);
+        // No exchange: publishers address a partition's queue directly (savesPartition).
         for (int i = 0; i < savesPartitions; i++) {
             Map<String, Object> saves = new HashMap<>(quorum(Area.SAVES));
             saves.put("x-single-active-consumer", true);
             ch.queueDeclare(savesQueue(i), true, false, false, saves);
-            // Binding key is the partition's weight on the hash ring: equal weights, equal shares.
-            ch.queueBind(savesQueue(i), savesExchange(), "1");
         }
 
         ch.exchangeDeclare(eventsExchange(), BuiltinExchangeType.TOPIC, true);
@@ -189,8 +202,8 @@ public final class Topology {
         for (String q : queues) {
             ch.queueDelete(q);
         }
-        for (String x : List.of(deadExchange(), tasksExchange(), dispatchExchange(), savesExchange(),
-                eventsExchange(), alertsExchange())) {
+        for (String x : List.of(deadExchange(), tasksExchange(), dispatchExchange(), eventsExchange(),
+                alertsExchange())) {
             ch.exchangeDelete(x);
         }
     }

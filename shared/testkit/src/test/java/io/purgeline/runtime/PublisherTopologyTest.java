@@ -27,7 +27,7 @@ class PublisherTopologyTest {
         List<Outgoing> out = new ArrayList<>();
         for (int task = 0; task < 40; task++) {
             for (int save = 0; save < 3; save++) {
-                out.add(Outgoing.of(t.savesExchange(), "task-" + task, "test", new FailedNode("task-" + task, "s" + save)));
+                out.add(t.save("task-" + task, "test", new FailedNode("task-" + task, "s" + save)));
             }
         }
         ns.publisher().publish(out);
