@@ -3,10 +3,14 @@ package io.purgeline.dispatch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.purgeline.contracts.Assignment;
-import io.purgeline.contracts.SubtaskOutcome;
+import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.DispatchBatch;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
+import io.purgeline.contracts.SubtaskOutcome;
+import io.purgeline.runtime.Inbound;
 import io.purgeline.runtime.InflightDeliveries;
+import io.purgeline.runtime.PoisonMessageException;
 import io.purgeline.runtime.Publisher;
 import io.purgeline.runtime.QueueConsumer;
 import io.purgeline.runtime.Topology;
@@ -18,20 +22,22 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Handles the lane messages that arrived together: expires those whose task's deadline has passed, parks the nodes
  * that are offline, records the rest as in flight and hands them to their nodes' outboxes, then returns (the consumer
- * acks on return). Together, because a one-node task is a lane message of its own: looking up offline nodes and
+ * acks on return). Together, because small tasks come by the thousand, as lane messages of their own or packed in a
+ * {@code dispatch.batch}, and a message's parts are handled as if each had come alone: looking up offline nodes and
  * recording in flight once per message cost a quarter of dispatch-worker's time when tasks came in by the thousand.
  * From the moment they are recorded in flight, the in-flight sweeper sends again whatever does not come back, so the
  * messages need not wait for the agents: a crash before the record redelivers them, one after is covered by the
  * timers. Not waiting is what keeps a slow or silent node from holding a consumer, and with it every other node's
  * work.
  */
-public final class DispatchHandler implements QueueConsumer.SortingBatchHandler<DispatchMessage> {
+public final class DispatchHandler implements QueueConsumer.SortingBatchHandler<List<DispatchMessage>> {
     private static final Logger log = LoggerFactory.getLogger(DispatchHandler.class);
 
     private final Lane lane;
@@ -61,22 +67,44 @@ public final class DispatchHandler implements QueueConsumer.SortingBatchHandler<
         this.expired = metrics.counter("purgeline_dispatch_nodes_expired_total", "lane", lane.wire());
     }
 
-    /** Handles the batch; names the messages that cannot be dispatched as they are (poison), by position. */
+    /**
+     * Reads a lane message: one task's ({@code dispatch}) or several tasks' ({@code dispatch.batch}) dispatch
+     * messages.
+     */
+    static Function<Inbound, List<DispatchMessage>> decoder(Codec codec) {
+        return in -> {
+            if (!DispatchBatch.MESSAGE_TYPE.equals(in.type())) {
+                return List.of(in.decode(codec, DispatchMessage.class));
+            }
+            List<DispatchMessage> parts = in.decode(codec, DispatchBatch.class).messages();
+            if (parts == null || parts.isEmpty()) {
+                throw new PoisonMessageException("dispatch.batch has no messages");
+            }
+            return parts;
+        };
+    }
+
+    /**
+     * Handles the batch: every lane message's parts (one per task). Names the messages with a part that cannot be
+     * dispatched as it is (poison), by position; their other parts are handled all the same, so that one bad part of a
+     * {@code dispatch.batch} does not hold the other tasks' work back.
+     */
     @Override
-    public Map<Integer, String> handle(List<DispatchMessage> messages) throws InterruptedException {
+    public Map<Integer, String> handle(List<List<DispatchMessage>> messages) throws InterruptedException {
         Map<Integer, String> poison = new HashMap<>();
         Instant now = clock.instant();
         List<DispatchMessage> live = new ArrayList<>(messages.size());
         List<DispatchMessage> late = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
-            DispatchMessage m = messages.get(i);
-            String invalid = invalid(m);
-            if (invalid != null) {
-                poison.put(i, invalid);
-            } else if (m.deadlineAt() != null && !now.isBefore(m.deadlineAt())) {
-                late.add(m);
-            } else {
-                live.add(m);
+            for (DispatchMessage m : messages.get(i)) {
+                String invalid = invalid(m);
+                if (invalid != null) {
+                    poison.putIfAbsent(i, invalid);
+                } else if (m.deadlineAt() != null && !now.isBefore(m.deadlineAt())) {
+                    late.add(m);
+                } else {
+                    live.add(m);
+                }
             }
         }
         expire(late, now);
@@ -141,7 +169,7 @@ public final class DispatchHandler implements QueueConsumer.SortingBatchHandler<
      * its task and nodes has nothing to end.
      */
     void giveUp(DispatchMessage message, String reason) {
-        if (message.taskId() == null || message.assignments() == null) {
+        if (message == null || message.taskId() == null || message.assignments() == null) {
             return;
         }
         Instant now = clock.instant();
@@ -154,8 +182,18 @@ public final class DispatchHandler implements QueueConsumer.SortingBatchHandler<
         }
     }
 
+    /** Ends the nodes of every task of a lane message given up on. */
+    void giveUpAll(List<DispatchMessage> parts, String reason) {
+        for (DispatchMessage part : parts) {
+            giveUp(part, reason);
+        }
+    }
+
     /** Why a message cannot be dispatched as it is, and never will be; null if it can. */
     static String invalid(DispatchMessage m) {
+        if (m == null) {
+            return "dispatch.batch has an empty part";
+        }
         if (m.taskId() == null || m.taskId().isBlank()) {
             return "dispatch message has no task_id";
         }

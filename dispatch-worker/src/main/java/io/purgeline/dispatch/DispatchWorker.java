@@ -114,8 +114,8 @@ public final class DispatchWorker extends RunningWorker {
                         QueueConsumer.Spec.of(topology.laneQueue(lane), Topology.Area.DISPATCH)
                                 .concurrency(settings.concurrency())
                                 .prefetch(settings.prefetch()),
-                        settings.prefetch(), LANE_FILL, dead, in -> in.decode(config.codec(), DispatchMessage.class),
-                        handler, handler::giveUp)));
+                        settings.prefetch(), LANE_FILL, dead, DispatchHandler.decoder(config.codec()),
+                        handler, handler::giveUpAll)));
             }
             ParkedWorkReplayer replayer = new ParkedWorkReplayer(redis, redisKeys, offline, publisher, topology, dead,
                     config.codec(), owner);

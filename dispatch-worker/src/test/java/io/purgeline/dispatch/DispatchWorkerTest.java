@@ -1,11 +1,13 @@
 package io.purgeline.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.purgeline.contracts.AgentBatch;
 import io.purgeline.contracts.Alert;
 import io.purgeline.contracts.Assignment;
+import io.purgeline.contracts.DispatchBatch;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
 import io.purgeline.contracts.NodeKeys;
@@ -238,6 +240,39 @@ class DispatchWorkerTest {
 
         DeadLetterReader.Letter letter = awaitDeadLetter(null);
         assertThat(letter.reason()).contains("task-poison").contains("has no targets");
+    }
+
+    @Test
+    void everyTaskOfADispatchBatchIsSentAndABadPartIsParkedWithoutHoldingTheOthersBack() throws Exception {
+        try (FakeAgent one = FakeAgent.finishing(NodeKeys.derive(MASTER, "edge-b1"));
+                FakeAgent two = FakeAgent.finishing(NodeKeys.derive(MASTER, "edge-b2"));
+                SavesReader saves = SavesReader.open(ns)) {
+            DispatchMessage a = message("task-batch-a", Lane.FAST, List.of(
+                    new Assignment("task-batch-a@edge-b1", "edge-b1", one.address(), 1)));
+            DispatchMessage b = message("task-batch-b", Lane.FAST, List.of(
+                    new Assignment("task-batch-b@edge-b2", "edge-b2", two.address(), 1)));
+            DispatchMessage bad = new DispatchMessage("task-batch-bad", "customer-1", TaskType.REFRESH, List.of(),
+                    TaskOptions.NONE, 5, Lane.FAST, Instant.now().plusSeconds(600),
+                    List.of(new Assignment("task-batch-bad@edge-b1", "edge-b1", one.address(), 1)));
+            ns.publisher().publish(Outgoing.of(ns.topology().dispatchExchange(), Lane.FAST.wire(),
+                    DispatchBatch.MESSAGE_TYPE, new DispatchBatch(List.of(a, bad, b))).priority(5));
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> saves.saves().stream()
+                    .filter(x -> x.carries("task-batch-a") || x.carries("task-batch-b"))
+                    .flatMap(x -> x.parts().outcomes().stream()).count() >= 2);
+            assertThat(saves.saves().stream().flatMap(x -> x.parts().outcomes().stream())
+                    .flatMap(o -> o.outcomes().stream()))
+                    .extracting(SubtaskOutcome::subtaskId, SubtaskOutcome::state)
+                    .contains(tuple("task-batch-a@edge-b1", SubtaskState.DONE),
+                            tuple("task-batch-b@edge-b2", SubtaskState.DONE))
+                    .noneMatch(t -> t.toList().get(0).equals("task-batch-bad@edge-b1"));
+            DeadLetterReader.Letter[] letter = new DeadLetterReader.Letter[1];
+            await().atMost(Duration.ofSeconds(10)).until(() -> (letter[0] = dead.letters().stream()
+                    .filter(l -> l.reason().contains("task-batch-bad")).findFirst().orElse(null)) != null);
+            assertThat(letter[0].reason()).contains("has no targets");
+            assertThat(letter[0].type()).isEqualTo(DispatchBatch.MESSAGE_TYPE);
+            assertThat(one.received()).as("only task-batch-a's subtask reached edge-b1").hasSize(1);
+        }
     }
 
     private static DispatchMessage message(String taskId, Lane lane, List<Assignment> assignments) {

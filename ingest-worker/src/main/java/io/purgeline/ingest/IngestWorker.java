@@ -82,7 +82,7 @@ public final class IngestWorker extends RunningWorker {
             IntakeCounters counters = new IntakeCounters(metrics);
             TaskIntake intake = new TaskIntake(new TaskValidator(settings.maxTargets()),
                     new CustomerAdmission(customers), refusals, nodes,
-                    new TaskExpander(settings.dispatchChunk()), new ExpansionPublisher(publisher, topology), markers,
+                    new TaskExpander(settings.dispatchChunk()), new ExpansionPublisher(publisher, topology, settings.dispatchChunk()), markers,
                     new TaskEvents(publisher, topology), counters);
             QueueConsumer consumer = lifecycle.own("submissions consumer",
                     AmqpSubmissions.start(broker, topology, dead, codec, intake, settings.consumers(),

@@ -3,6 +3,9 @@ package io.purgeline.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.purgeline.contracts.DispatchBatch;
+import io.purgeline.contracts.DispatchMessage;
+import io.purgeline.contracts.Lane;
 import io.purgeline.contracts.TaskCreated;
 import io.purgeline.service.Refusals;
 import io.purgeline.testkit.TestNamespace;
@@ -31,7 +34,7 @@ class TaskIntakeBatchTest {
         customers.create("beta", "Beta", List.of("*.beta.example"));
         intake = new TaskIntake(new TaskValidator(TaskValidator.DEFAULT_MAX_TARGETS), new CustomerAdmission(customers),
                 new Refusals(new SimpleMeterRegistry()), nodes, new TaskExpander(50),
-                new ExpansionPublisher(ns.publisher(), ns.topology()), new AcceptedMarkers(ns.redis(), ns.keys()),
+                new ExpansionPublisher(ns.publisher(), ns.topology(), 50), new AcceptedMarkers(ns.redis(), ns.keys()),
                 new TaskEvents(ns.publisher(), ns.topology()), new IntakeCounters(new SimpleMeterRegistry()));
     }
 
@@ -58,6 +61,27 @@ class TaskIntakeBatchTest {
         saves.awaitCreated(c -> c.taskId().equals("acme:batch-2"), Duration.ofSeconds(10));
         assertThat(saves.created(c -> List.of("acme:batch-1", "acme:batch-2", "acme:batch-bad").contains(c.taskId())))
                 .extracting(TaskCreated::taskId).containsExactlyInAnyOrder("acme:batch-1", "acme:batch-2");
+    }
+
+    @Test
+    void smallTasksAcceptedTogetherShareALaneMessagePerPriority() throws Exception {
+        try (QueueReader lane = QueueReader.open(ns, List.of(ns.topology().laneQueue(Lane.FAST)))) {
+            intake.acceptAll(List.of(
+                    Submissions.refresh("https://www.example.com/4.js").taskId("acme:pack-1").build(),
+                    Submissions.refresh("https://www.example.com/4.js").taskId("acme:pack-2").priority(7).build(),
+                    Submissions.refresh("https://www.example.com/4.js").taskId("acme:pack-3").build()));
+
+            QueueReader.Got packed = lane.await(DispatchBatch.MESSAGE_TYPE, DispatchBatch.class,
+                    b -> b.messages().stream().anyMatch(m -> m.taskId().startsWith("acme:pack-")),
+                    Duration.ofSeconds(10));
+            assertThat(packed.as(ns.config().codec(), DispatchBatch.class).messages())
+                    .extracting(DispatchMessage::taskId).containsExactly("acme:pack-1", "acme:pack-3");
+            assertThat(packed.props().getPriority()).isEqualTo(5);
+            QueueReader.Got alone = lane.await(DispatchMessage.MESSAGE_TYPE, DispatchMessage.class,
+                    m -> m.taskId().equals("acme:pack-2"), Duration.ofSeconds(10));
+            assertThat(alone.props().getPriority()).isEqualTo(7);
+            assertThat(alone.props().getMessageId()).isEqualTo("acme:pack-2/dispatch/0");
+        }
     }
 
     @Test

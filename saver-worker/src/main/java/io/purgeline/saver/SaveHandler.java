@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies one consumer batch of saves: one transaction, then counters and events. Order within the batch does not
@@ -21,6 +23,8 @@ import java.util.Map;
  * Expiries are rare, so nearly every batch is a single run.
  */
 final class SaveHandler implements QueueConsumer.SortingBatchHandler<Save> {
+    private static final Logger log = LoggerFactory.getLogger(SaveHandler.class);
+
     private final TaskStore store;
     private final TaskFinisher finisher;
     private final Counter applied;
@@ -95,7 +99,7 @@ final class SaveHandler implements QueueConsumer.SortingBatchHandler<Save> {
                     if (Failures.isTransient(e)) {
                         throw e;
                     }
-                    giveUp(part, reason);
+                    giveUpPart(part, reason);
                 }
             }
         } else if (save instanceof Save.Created c) {
@@ -114,6 +118,22 @@ final class SaveHandler implements QueueConsumer.SortingBatchHandler<Save> {
                     s.startedAt(), s.finishedAt())).toList();
             finisher.finish(store.apply(List.of(), List.of(new SubtaskOutcomes(o.outcomes().taskId(), failed)),
                     List.of()));
+        }
+    }
+
+    /**
+     * Gives up on one part of a batch; if even that cannot be recorded (the fallback record keeps the outcome's times
+     * and code, which may be what MariaDB refused), it is logged and the next parts still go, so one bad part never
+     * keeps the other tasks of its batch from their record. The parked message keeps every part.
+     */
+    private void giveUpPart(Save part, String reason) throws Exception {
+        try {
+            giveUp(part, reason);
+        } catch (Exception e) {
+            if (Failures.isTransient(e)) {
+                throw e;
+            }
+            log.error("could not record the end of a save given up on ({}); it stays in saves.dead", reason, e);
         }
     }
 

@@ -114,7 +114,8 @@ public final class SaverWorker extends RunningWorker {
                         // Concurrency 1: a partition's saves are applied in order, by its single active consumer.
                         QueueConsumer.SortingBatchHandler<Save> fenced = handler.fencedBy(lease, queue);
                         return QueueConsumer.sortingBatch(broker,
-                                QueueConsumer.Spec.of(queue, Topology.Area.SAVES).concurrency(1), batch, fill, dead,
+                                QueueConsumer.Spec.of(queue, Topology.Area.SAVES).concurrency(1).prefetch(batch),
+                                batch, fill, dead,
                                 decoder, saves -> batchTime.recordCallable(() -> fenced.handle(saves)),
                                 handler::giveUp);
                     }));

@@ -84,9 +84,15 @@ public final class SaveMessages {
     }
 
     private static long size(TaskCreated c) {
-        long bytes = 300 + 80L * c.subtasks().size();
+        // A subtask is its id (task id, '@', node id) and node id, quoted, with a tier.
+        long bytes = 300 + (2L * length(c.taskId()) + 150) * c.subtasks().size();
         for (String t : c.targets()) {
             bytes += length(t) + 3;
+        }
+        if (c.options() != null && c.options().headers() != null) {
+            for (Map.Entry<String, String> h : c.options().headers().entrySet()) {
+                bytes += length(h.getKey()) + length(h.getValue()) + 6;
+            }
         }
         return bytes;
     }

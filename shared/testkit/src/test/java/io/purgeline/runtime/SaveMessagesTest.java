@@ -2,6 +2,7 @@ package io.purgeline.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.Lane;
 import io.purgeline.contracts.SaveBatch;
 import io.purgeline.contracts.SubtaskOutcome;
@@ -71,19 +72,19 @@ class SaveMessagesTest {
 
     @Test
     void aPartitionsPartsAreCutIntoBatchesOfBoundedSizeKeepingTheirOrder() {
-        // Tasks of 1,000 nodes: about 80 KiB each, so three or four to a batch.
         List<TaskCreated> created = new ArrayList<>();
         for (int i = 0; created.size() < 20; i++) {
             if (topology.savesPartition("big:" + i) == 0) {
-                created.add(created("big:" + i, 1_000));
+                created.add(created("big:" + i, 300));
             }
         }
 
         List<Outgoing> out = SaveMessages.of(topology, created, List.of());
 
-        assertThat(out).hasSizeGreaterThanOrEqualTo(5);
-        assertThat(out).allSatisfy(o -> assertThat(((SaveBatch) o.payload()).created().size() * 80_000)
-                .isLessThanOrEqualTo(SaveMessages.MAX_BATCH_BYTES));
+        assertThat(out).hasSizeGreaterThan(1).allSatisfy(o -> {
+            assertThat(o.type()).isEqualTo(SaveBatch.MESSAGE_TYPE);
+            assertThat(Codec.standard().toJson(o.payload()).length()).isLessThanOrEqualTo(SaveMessages.MAX_BATCH_BYTES);
+        });
         assertThat(out.stream().flatMap(o -> ((SaveBatch) o.payload()).created().stream()))
                 .containsExactlyElementsOf(created);
     }
