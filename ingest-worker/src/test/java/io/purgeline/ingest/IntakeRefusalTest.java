@@ -84,11 +84,14 @@ class IntakeRefusalTest {
     }
 
     @Test
-    void aBodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
+    void aBodyOverTheLimitIsRefusedAndTheClientAlwaysGetsTheAnswer() throws Exception {
         byte[] huge = new byte[MAX_BODY + (1 << 20)];
         java.util.Arrays.fill(huge, (byte) ' ');
 
-        assertRefused(post(huge, null), 413, "too_large", "exceeds the limit of " + MAX_BODY);
+        // Answered while the client was still sending, the refusal was lost to a reset about once in four tries.
+        for (int i = 0; i < 12; i++) {
+            assertRefused(post(huge, null), 413, "too_large", "exceeds the limit of " + MAX_BODY);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.purgeline.service;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -102,15 +103,36 @@ public final class Routes {
 
     private static byte[] readBody(Request request, int maxBodyBytes) throws Exception {
         long declared = request.getLength();
-        if (declared > maxBodyBytes) {
-            throw new HttpError(413, "too_large", "body of " + declared + " bytes exceeds the limit of " + maxBodyBytes);
-        }
         try (InputStream in = Request.asInputStream(request)) {
+            if (declared > maxBodyBytes) {
+                if (declared <= 2L * maxBodyBytes) {
+                    drain(in, declared);
+                }
+                throw new HttpError(413, "too_large", "body of " + declared + " bytes exceeds the limit of "
+                        + maxBodyBytes);
+            }
             byte[] body = in.readNBytes(maxBodyBytes + 1);
             if (body.length > maxBodyBytes) {
+                drain(in, maxBodyBytes);
                 throw new HttpError(413, "too_large", "body exceeds the limit of " + maxBodyBytes + " bytes");
             }
             return body;
+        }
+    }
+
+    /**
+     * Reads and drops up to {@code limit} bytes of a body being refused, so that the client, still sending it,
+     * receives the refusal: answered and closed mid-upload, its connection was reset, and the reset could discard the
+     * answer before the client read it ("header parser received no bytes"). Nothing is kept, so the memory a body may
+     * take stays bounded by the limit; a body more than twice the limit is not read at all and its connection is
+     * closed on it.
+     */
+    private static void drain(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long left = limit;
+        int n;
+        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+            left -= n;
         }
     }
 
