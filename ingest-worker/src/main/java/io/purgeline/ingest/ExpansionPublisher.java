@@ -20,6 +20,9 @@ import java.util.Map;
  * task's creation is kept and counted when the creation comes).
  */
 public final class ExpansionPublisher {
+    /** Characters of targets in a lane message that packs several tasks, at most (a lone task may have more). */
+    static final long MAX_BATCH_TARGET_CHARS = 64 * 1024;
+
     private final Publisher publisher;
     private final Topology topology;
     private final int chunk;
@@ -55,20 +58,30 @@ public final class ExpansionPublisher {
         publisher.publish(out);
     }
 
-    /** Lane messages of one lane and priority, those of small tasks packed together up to a chunk of nodes. */
+    /**
+     * Lane messages of one lane and priority, those of small tasks packed together up to a chunk of nodes and
+     * {@link #MAX_BATCH_TARGET_CHARS} of targets: dispatch-worker decodes a lane message whole and holds its prefetch
+     * of them, so a batch must not grow much beyond a task's own message (fifty one-node tasks of 1,000 URLs each would
+     * make one of several MiB).
+     */
     private List<Outgoing> packed(List<Outgoing> messages) {
         List<Outgoing> out = new ArrayList<>();
         List<Outgoing> run = new ArrayList<>();
         int nodes = 0;
+        long chars = 0;
         for (Outgoing o : messages) {
-            int size = ((DispatchMessage) o.payload()).assignments().size();
-            if (!run.isEmpty() && nodes + size > chunk) {
+            DispatchMessage m = (DispatchMessage) o.payload();
+            int size = m.assignments().size();
+            long targets = m.targets().stream().mapToLong(t -> t.length() + 3).sum();
+            if (!run.isEmpty() && (nodes + size > chunk || chars + targets > MAX_BATCH_TARGET_CHARS)) {
                 out.add(batch(run));
                 run = new ArrayList<>();
                 nodes = 0;
+                chars = 0;
             }
             run.add(o);
             nodes += size;
+            chars += targets;
         }
         if (!run.isEmpty()) {
             out.add(batch(run));

@@ -42,6 +42,7 @@ final class QueueReader implements AutoCloseable {
     private final Channel channel;
     private final Codec codec;
     private final List<Got> got = new CopyOnWriteArrayList<>();
+    private final List<String> consumerTags = new CopyOnWriteArrayList<>();
 
     private QueueReader(Connection connection, Channel channel, Codec codec) {
         this.connection = connection;
@@ -54,12 +55,12 @@ final class QueueReader implements AutoCloseable {
         Channel ch = c.createChannel(false);
         QueueReader reader = new QueueReader(c, ch, ns.config().codec());
         for (String q : queues) {
-            ch.basicConsume(q, true, new DefaultConsumer(ch) {
+            reader.consumerTags.add(ch.basicConsume(q, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                     reader.got.add(new Got(q, body, props));
                 }
-            });
+            }));
         }
         return reader;
     }
@@ -92,6 +93,11 @@ final class QueueReader implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        // Cancel explicitly: closing a channel of the caching factory only returns it to the cache, and a consumer
+        // left behind would go on taking a share of the queue's messages from the next reader.
+        for (String tag : consumerTags) {
+            channel.basicCancel(tag);
+        }
         channel.close();
         connection.close();
     }

@@ -11,6 +11,7 @@ import io.purgeline.service.Refusals;
 import io.purgeline.testkit.TestNamespace;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,24 @@ class TaskIntakeBatchTest {
                     m -> m.taskId().equals("acme:pack-2"), Duration.ofSeconds(10));
             assertThat(alone.props().getPriority()).isEqualTo(7);
             assertThat(alone.props().getMessageId()).isEqualTo("acme:pack-2/dispatch/0");
+        }
+    }
+
+    @Test
+    void tasksWithManyLongUrlsAreNotPackedBeyondTheBoundOfTargets() throws Exception {
+        // 100 URLs of about 400 characters: 40 KiB of targets each, two would pass the bound.
+        String[] urls = IntStream.range(0, 100).mapToObj(i -> "https://www.example.com/" + "a".repeat(370) + "/" + i)
+                .toArray(String[]::new);
+        try (QueueReader lane = QueueReader.open(ns, List.of(ns.topology().laneQueue(Lane.FAST)))) {
+            intake.acceptAll(List.of(
+                    Submissions.refresh(urls).taskId("acme:long-1").build(),
+                    Submissions.refresh(urls).taskId("acme:long-2").build()));
+
+            for (String task : List.of("acme:long-1", "acme:long-2")) {
+                assertThat(lane.await(DispatchMessage.MESSAGE_TYPE, DispatchMessage.class,
+                        m -> m.taskId().equals(task), Duration.ofSeconds(10)).props().getMessageId())
+                        .isEqualTo(task + "/dispatch/0");
+            }
         }
     }
 
