@@ -2,7 +2,6 @@ package io.purgeline.callback;
 
 import io.purgeline.contracts.Ids;
 import io.purgeline.contracts.AgentCallback;
-import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.contracts.SubtaskState;
 import io.purgeline.service.HttpError;
@@ -50,14 +49,9 @@ final class CallbackValidator {
             throw HttpError.badRequest(where + ".state of subtask " + r.subtaskId()
                     + " is missing or invalid; it must be done or failed");
         }
-        if (r.items() != null) {
-            for (int j = 0; j < r.items().size(); j++) {
-                ItemResult item = r.items().get(j);
-                if (item == null || item.target() == null || item.target().isBlank()) {
-                    throw HttpError.badRequest(where + ".items[" + j + "] of subtask " + r.subtaskId()
-                            + " is null or has no target");
-                }
-            }
+        if (r.items() != null && r.items().firstUntargeted() >= 0) {
+            throw HttpError.badRequest(where + ".items[" + r.items().firstUntargeted() + "] of subtask "
+                    + r.subtaskId() + " is null or has no target");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.purgeline.callback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.purgeline.contracts.Items;
 import io.purgeline.contracts.AgentCallback;
 import io.purgeline.contracts.Alert;
 import io.purgeline.contracts.Assignment;
@@ -157,7 +158,7 @@ class AgentCallbackTest {
         String bad = newTaskId();
         SubtaskResult genuine = result(good, "edge-4", SubtaskState.DONE, List.of(), null, Instant.now());
         SubtaskResult forged = new SubtaskResult(bad + "@edge-4", bad,
-                Signatures.callbackToken(nodeKey("edge-5"), bad + "@edge-4"), SubtaskState.DONE, List.of(), null,
+                Signatures.callbackToken(nodeKey("edge-5"), bad + "@edge-4"), SubtaskState.DONE, Items.NONE, null,
                 Instant.now());
         long before = savesDepth();
 
@@ -289,7 +290,7 @@ class AgentCallbackTest {
         String task = newTaskId();
         String oldKey = NodeKeys.derive(OLD_MASTER, "edge-1");
         SubtaskResult r = new SubtaskResult(task + "@edge-1", task, Signatures.callbackToken(oldKey, task + "@edge-1"),
-                SubtaskState.DONE, List.of(), null, Instant.now());
+                SubtaskState.DONE, Items.NONE, null, Instant.now());
 
         HttpResponse<String> reply = as("edge-1").as("edge-1", oldKey).send("POST", "/v1/agent/callback",
                 json(new AgentCallback("edge-1", List.of(r))), Map.of());
@@ -318,7 +319,7 @@ class AgentCallbackTest {
     private static SubtaskResult result(String task, String node, SubtaskState state, List<ItemResult> items,
             Instant started, Instant finished) {
         String subtask = task + "@" + node;
-        return new SubtaskResult(subtask, task, Signatures.callbackToken(nodeKey(node), subtask), state, items,
+        return new SubtaskResult(subtask, task, Signatures.callbackToken(nodeKey(node), subtask), state, Items.of(items),
                 started, finished);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.purgeline.contracts.Items;
 import io.purgeline.contracts.AgentCallback;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.ItemResult;
@@ -79,7 +80,8 @@ class CallbackBackpressureTest {
         String subtask = task + "@edge-1";
         AgentCallback cb = new AgentCallback("edge-1", List.of(new SubtaskResult(subtask, task,
                 Signatures.callbackToken(keys.signingKey("edge-1"), subtask), SubtaskState.DONE,
-                List.of(new ItemResult("https://a.example/x", 200, 0, 1, null)), Instant.now(), Instant.now())));
+                Items.of(List.of(new ItemResult("https://a.example/x", 200, 0, 1, null))), Instant.now(),
+                Instant.now())));
         byte[] body = codec.toJson(cb).getBytes(StandardCharsets.UTF_8);
         Map<String, String> signed = RequestSigner.sign("POST", "/v1/agent/callback", body, "edge-1",
                 keys.signingKey("edge-1"), Clock.systemUTC());

@@ -1,6 +1,7 @@
 package io.purgeline.dispatch;
 
 import io.purgeline.contracts.Assignment;
+import io.purgeline.contracts.Items;
 import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.SubtaskState;
@@ -24,12 +25,12 @@ final class OutcomeSaves {
 
     static SubtaskOutcome failed(Assignment a, Integer httpCode, String reason, Instant now) {
         return new SubtaskOutcome(a.subtaskId(), a.nodeId(), SubtaskState.FAILED, a.attempt(), httpCode, reason,
-                List.of(), null, now);
+                Items.NONE, null, now);
     }
 
     /** Attempts are those used before, not counting the one the deadline prevented. */
     static SubtaskOutcome expired(Assignment a, Instant now) {
         return new SubtaskOutcome(a.subtaskId(), a.nodeId(), SubtaskState.EXPIRED, a.attempt() - 1, null,
-                DEADLINE_PASSED, List.of(), null, now);
+                DEADLINE_PASSED, Items.NONE, null, now);
     }
 }

@@ -2,6 +2,7 @@ package io.purgeline.dispatch;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.purgeline.contracts.Items;
 import io.purgeline.contracts.AgentBatch;
 import io.purgeline.contracts.AgentSubtask;
 import io.purgeline.contracts.BatchQueued;
@@ -76,7 +77,8 @@ final class FakeAgent implements AutoCloseable {
         return startOn(0, r -> 202, r -> {
             List<SubtaskResult> results = r.batch().subtasks().stream().map(s -> new SubtaskResult(s.subtaskId(),
                     s.taskId(), Signatures.callbackToken(tokenKey, s.subtaskId()), SubtaskState.DONE,
-                    List.of(new ItemResult(s.urls().get(0), 200, 0, 1, null)), Instant.now(), Instant.now()))
+                    Items.of(List.of(new ItemResult(s.urls().get(0), 200, 0, 1, null))), Instant.now(),
+                    Instant.now()))
                     .toList();
             return Codec.standard().toJson(new BatchQueued(BatchQueued.QUEUED, results.size(), 0, List.of(),
                     results));

@@ -6,6 +6,7 @@ import io.purgeline.contracts.AgentBatch;
 import io.purgeline.contracts.AgentSubtask;
 import io.purgeline.contracts.Encoded;
 import io.purgeline.contracts.ItemResult;
+import io.purgeline.contracts.Items;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.contracts.SubtaskState;
 import java.net.URI;
@@ -201,7 +202,7 @@ public final class SubtaskRunner implements AutoCloseable {
                         items.size(), bad.get(0).target(), bad.get(0).error());
             }
             SubtaskResult result = new SubtaskResult(subtask.subtaskId(), subtask.taskId(), subtask.callbackToken(),
-                    allDone ? SubtaskState.DONE : SubtaskState.FAILED, items, started, Instant.now());
+                    allDone ? SubtaskState.DONE : SubtaskState.FAILED, Items.of(items), started, Instant.now());
             executed.executed(result);
             // Remembered before it is sent: a redelivery arriving from now on gets this very result.
             recent.finished(subtask.subtaskId(), reporter.encode(result));

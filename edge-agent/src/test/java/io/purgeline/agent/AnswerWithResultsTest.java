@@ -64,7 +64,7 @@ class AnswerWithResultsTest {
             assertThat(r.subtaskId()).isEqualTo(id);
             assertThat(r.state()).isEqualTo(SubtaskState.DONE);
             assertThat(r.callbackToken()).isEqualTo(Signatures.callbackToken(AgentUnderTest.SECRET, id));
-            assertThat(r.items()).singleElement().satisfies(i -> assertThat(i.httpCode()).isEqualTo(200));
+            assertThat(r.items().list()).singleElement().satisfies(i -> assertThat(i.httpCode()).isEqualTo(200));
         });
         assertThat(cache.received("/held.png")).hasSize(1);
         noCallbackFor(id);

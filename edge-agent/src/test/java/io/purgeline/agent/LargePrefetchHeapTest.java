@@ -122,7 +122,7 @@ class LargePrefetchHeapTest {
         SubtaskResult result = callbacks.awaitResult(subtaskId);
 
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        ItemResult item = result.items().get(0);
+        ItemResult item = result.items().list().get(0);
         assertThat(item.httpCode()).isEqualTo(200);
         assertThat(item.bytes()).isEqualTo(SIZE);
         assertThat(agent.isAlive()).as("the agent survived the prefetch").isTrue();

@@ -88,7 +88,7 @@ class PrefetchTest {
                 TaskOptions.NONE);
 
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        ItemResult item = result.items().get(0);
+        ItemResult item = result.items().list().get(0);
         assertThat(item.bytes()).isEqualTo(size);
         // At 2 MiB/s after a burst of up to one second's worth (the cap lets an idle node start at once), and the
         // first 64 KiB read unpaced: at least 3 s for 8 MiB. A lower bound only: a slow machine is slower still.
@@ -150,17 +150,17 @@ class PrefetchTest {
                 segments.add("http://" + HOST + "/live/" + rendition + "/" + file);
             }
         }
-        assertThat(result.items()).extracting(ItemResult::target).containsExactly(
+        assertThat(result.items().list()).extracting(ItemResult::target).containsExactly(
                 "http://" + HOST + "/live/master.m3u8",
                 "http://" + HOST + "/live/low/index.m3u8", segments.get(0), segments.get(1), segments.get(2),
                 segments.get(3),
                 "http://" + HOST + "/live/high/index.m3u8", segments.get(4), segments.get(5), segments.get(6),
                 segments.get(7));
-        assertThat(result.items()).allSatisfy(item -> {
+        assertThat(result.items().list()).allSatisfy(item -> {
             assertThat(item.httpCode()).isEqualTo(200);
             assertThat(item.error()).isNull();
         });
-        assertThat(result.items()).filteredOn(item -> segments.contains(item.target()))
+        assertThat(result.items().list()).filteredOn(item -> segments.contains(item.target()))
                 .allSatisfy(item -> assertThat(item.bytes()).isEqualTo(100_000));
         for (String segment : segments) {
             String path = segment.substring(("http://" + HOST).length());
@@ -183,10 +183,10 @@ class PrefetchTest {
                 new TaskOptions(null, null, null, null, true));
 
         assertThat(result.state()).isEqualTo(SubtaskState.FAILED);
-        assertThat(result.items()).hasSize(1 + HLS_MAX);
-        assertThat(result.items().get(0).error()).isEqualTo("2 of the playlist's URLs were not prefetched: the"
+        assertThat(result.items().list()).hasSize(1 + HLS_MAX);
+        assertThat(result.items().list().get(0).error()).isEqualTo("2 of the playlist's URLs were not prefetched: the"
                 + " agent expands a playlist into at most " + HLS_MAX + " (PURGELINE_HLS_MAX_SEGMENTS)");
-        assertThat(result.items().subList(1, 1 + HLS_MAX)).allSatisfy(item -> assertThat(item.error()).isNull());
+        assertThat(result.items().list().subList(1, 1 + HLS_MAX)).allSatisfy(item -> assertThat(item.error()).isNull());
         assertThat(origin.requests("/vod/long-" + (HLS_MAX + 1) + ".ts")).isEmpty();
     }
 
@@ -197,7 +197,7 @@ class PrefetchTest {
         SubtaskResult result = run("hls-off", TaskType.PREFETCH, List.of("http://" + HOST + "/alone/index.m3u8"),
                 TaskOptions.NONE);
 
-        assertThat(result.items()).singleElement().extracting(ItemResult::httpCode).isEqualTo(200);
+        assertThat(result.items().list()).singleElement().extracting(ItemResult::httpCode).isEqualTo(200);
         assertThat(origin.requests("/alone/seg.ts")).isEmpty();
     }
 

@@ -102,7 +102,7 @@ abstract class RealCacheAgentTest {
         SubtaskResult result = run("purge-1", TaskType.REFRESH, "https://" + HOST + path);
 
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        assertThat(result.items()).singleElement().satisfies(item -> {
+        assertThat(result.items().list()).singleElement().satisfies(item -> {
             assertThat(item.httpCode()).isEqualTo(200);
             assertThat(item.error()).isNull();
         });
@@ -117,7 +117,7 @@ abstract class RealCacheAgentTest {
                 SoftBatches.VERIFY);
 
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        assertThat(result.items()).singleElement().satisfies(item -> {
+        assertThat(result.items().list()).singleElement().satisfies(item -> {
             assertThat(item.error()).isNull();
             assertThat(item.verification()).isNotNull();
             assertThat(item.verification().fresh()).as(item.verification().evidence()).isTrue();
@@ -151,7 +151,7 @@ abstract class RealCacheAgentTest {
                 SoftBatches.VERIFY);
 
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        assertThat(result.items()).singleElement().satisfies(item ->
+        assertThat(result.items().list()).singleElement().satisfies(item ->
                 assertThat(item.verification().fresh()).as(item.verification().evidence()).isTrue());
     }
 
@@ -160,7 +160,7 @@ abstract class RealCacheAgentTest {
         SubtaskResult result = run("purge-2", TaskType.REFRESH, "https://" + HOST + "/never-cached.js");
 
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        assertThat(result.items()).singleElement().satisfies(item -> {
+        assertThat(result.items().list()).singleElement().satisfies(item -> {
             assertThat(item.httpCode()).as("nothing to remove").isEqualTo(404);
             assertThat(item.error()).isNull();
         });
@@ -186,7 +186,7 @@ abstract class RealCacheAgentTest {
         SubtaskResult result = run("warm-1", TaskType.PREFETCH, "http://" + HOST + "/video/intro.bin");
 
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        assertThat(result.items()).singleElement().satisfies(item -> {
+        assertThat(result.items().list()).singleElement().satisfies(item -> {
             assertThat(item.httpCode()).isEqualTo(200);
             assertThat(item.bytes()).isEqualTo(100_000);
         });
@@ -215,7 +215,7 @@ abstract class RealCacheAgentTest {
 
         SubtaskResult result = callbacks.awaitResult(subtaskId);
         assertThat(result.state()).isEqualTo(SubtaskState.FAILED);
-        assertThat(result.items()).singleElement().extracting(ItemResult::error).asString()
+        assertThat(result.items().list()).singleElement().extracting(ItemResult::error).asString()
                 .startsWith("soft refresh is unsupported by " + kind() + ": ");
         assertThat(get(HOST, "/soft.css").getContentAsString()).isEqualTo("v1");
     }
@@ -227,7 +227,7 @@ abstract class RealCacheAgentTest {
 
     private void assertUnsupported(SubtaskResult result, TaskType type) {
         assertThat(result.state()).isEqualTo(SubtaskState.FAILED);
-        assertThat(result.items()).singleElement().extracting(ItemResult::error).asString()
+        assertThat(result.items().list()).singleElement().extracting(ItemResult::error).asString()
                 .startsWith(type.wire() + " is unsupported by " + kind() + ": ");
     }
 

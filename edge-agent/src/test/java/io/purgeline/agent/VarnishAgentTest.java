@@ -72,7 +72,7 @@ class VarnishAgentTest {
         assertThat(result.taskId()).isEqualTo("purge-1");
         assertThat(result.callbackToken())
                 .isEqualTo(Signatures.callbackToken(AgentUnderTest.SECRET, "purge-1@" + AgentUnderTest.NODE_ID));
-        assertThat(result.items()).singleElement().satisfies(item -> {
+        assertThat(result.items().list()).singleElement().satisfies(item -> {
             assertThat(item.target()).isEqualTo("https://" + HOST + "/app.js?v=1");
             assertThat(item.httpCode()).isEqualTo(200);
             assertThat(item.error()).isNull();
@@ -96,7 +96,7 @@ class VarnishAgentTest {
 
         SubtaskResult result = callbacks.awaitResult(subtaskId);
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        assertThat(result.items()).singleElement().satisfies(item -> {
+        assertThat(result.items().list()).singleElement().satisfies(item -> {
             assertThat(item.error()).isNull();
             assertThat(item.verification().fresh()).isTrue();
             assertThat(item.verification().evidence()).isEqualTo("X-Cache: MISS");
@@ -119,7 +119,7 @@ class VarnishAgentTest {
 
         SubtaskResult result = callbacks.awaitResult("ban-1@" + AgentUnderTest.NODE_ID);
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        assertThat(result.items()).singleElement().extracting(ItemResult::httpCode).isEqualTo(200);
+        assertThat(result.items().list()).singleElement().extracting(ItemResult::httpCode).isEqualTo(200);
         assertThat(get("/static/a.css").getContentAsString()).isEqualTo("v2");
         assertThat(get("/static/img/b.png").getContentAsString()).isEqualTo("v2");
         assertThat(get("/staticfile.css").getContentAsString()).as("not under /static/").isEqualTo("v1");
@@ -136,7 +136,7 @@ class VarnishAgentTest {
 
         SubtaskResult result = callbacks.awaitResult("warm-1@" + AgentUnderTest.NODE_ID);
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        assertThat(result.items()).singleElement().satisfies(item -> {
+        assertThat(result.items().list()).singleElement().satisfies(item -> {
             assertThat(item.httpCode()).isEqualTo(200);
             assertThat(item.bytes()).isEqualTo(100_000);
         });
@@ -153,7 +153,7 @@ class VarnishAgentTest {
 
         SubtaskResult result = callbacks.awaitResult("warm-2@" + AgentUnderTest.NODE_ID);
         assertThat(result.state()).isEqualTo(SubtaskState.FAILED);
-        assertThat(result.items()).singleElement().satisfies(item -> {
+        assertThat(result.items().list()).singleElement().satisfies(item -> {
             assertThat(item.httpCode()).isEqualTo(404);
             assertThat(item.error()).contains("404");
         });

@@ -70,7 +70,7 @@ class VarnishSoftPurgeTest {
         SubtaskResult result = run("soft-1", TaskType.REFRESH, "http://" + HOST + "/soft/app.js");
 
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        assertThat(result.items()).singleElement().extracting(ItemResult::httpCode).isEqualTo(200);
+        assertThat(result.items().list()).singleElement().extracting(ItemResult::httpCode).isEqualTo(200);
         ContentResponse first = get("/soft/app.js");
         assertThat(first.getContentAsString()).as("stale, while Varnish refetches").isEqualTo("v1");
         assertThat(first.getHeaders().get("X-Cache")).isEqualTo("STALE");
@@ -85,7 +85,7 @@ class VarnishSoftPurgeTest {
                 SoftBatches.SOFT_VERIFY);
 
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        assertThat(result.items()).singleElement().satisfies(item -> {
+        assertThat(result.items().list()).singleElement().satisfies(item -> {
             assertThat(item.error()).isNull();
             assertThat(item.verification().fresh()).isTrue();
             assertThat(item.verification().evidence())
@@ -114,7 +114,7 @@ class VarnishSoftPurgeTest {
         SubtaskResult result = run("soft-3", TaskType.REFRESH_DIR, "http://" + HOST + "/soft/dir/");
 
         assertThat(result.state()).isEqualTo(SubtaskState.FAILED);
-        assertThat(result.items()).singleElement().extracting(ItemResult::error).asString()
+        assertThat(result.items().list()).singleElement().extracting(ItemResult::error).asString()
                 .startsWith("soft refresh_dir is unsupported by varnish: ");
         assertThat(get("/soft/dir/a.css").getContentAsString()).isEqualTo("v1");
     }

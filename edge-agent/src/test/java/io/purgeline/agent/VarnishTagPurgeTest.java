@@ -66,7 +66,7 @@ class VarnishTagPurgeTest {
         SubtaskResult result = run("tag-1", "product-42");
 
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        assertThat(result.items()).singleElement().satisfies(item -> {
+        assertThat(result.items().list()).singleElement().satisfies(item -> {
             assertThat(item.httpCode()).isEqualTo(200);
             assertThat(item.error()).isNull();
         });
@@ -93,7 +93,7 @@ class VarnishTagPurgeTest {
         SubtaskResult result = run("tag-2", "product-46,product-45");
 
         assertThat(result.state()).isEqualTo(SubtaskState.FAILED);
-        assertThat(result.items()).singleElement().extracting(ItemResult::error).asString()
+        assertThat(result.items().list()).singleElement().extracting(ItemResult::error).asString()
                 .contains("without spaces or commas");
         assertThat(get("www.example.com", "/p/45.html").getContentAsString()).isEqualTo("v1");
     }

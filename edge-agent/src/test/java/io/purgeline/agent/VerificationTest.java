@@ -47,7 +47,7 @@ class VerificationTest {
 
         SubtaskResult result = callbacks.awaitResult(subtaskId);
         assertThat(result.state()).isEqualTo(SubtaskState.FAILED);
-        assertThat(result.items()).singleElement().satisfies(item -> {
+        assertThat(result.items().list()).singleElement().satisfies(item -> {
             assertThat(item.httpCode()).as("the purge itself was answered").isEqualTo(200);
             assertThat(item.verification().fresh()).isFalse();
             assertThat(item.verification().httpCode()).isEqualTo(200);
@@ -67,7 +67,7 @@ class VerificationTest {
 
         SubtaskResult result = callbacks.awaitResult(subtaskId);
         assertThat(result.state()).isEqualTo(SubtaskState.DONE);
-        assertThat(result.items()).singleElement().satisfies(item -> assertThat(item.verification()).isNull());
+        assertThat(result.items().list()).singleElement().satisfies(item -> assertThat(item.verification()).isNull());
         assertThat(cache.received("/b.js")).extracting(RecordingServer.Received::method).containsExactly("PURGE");
     }
 

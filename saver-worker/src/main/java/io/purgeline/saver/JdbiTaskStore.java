@@ -227,7 +227,7 @@ final class JdbiTaskStore implements TaskStore {
         return new TaskSql.Outcome(s.subtaskId(), taskId, s.nodeId(), s.state().wire(),
                 // At least one attempt was made if a subtask has an outcome; 0 means the reporter did not count.
                 Math.max(s.attempts(), 1), s.httpCode(), error,
-                s.items() == null ? null : codec.toJson(s.items()), Utc.of(s.startedAt()), Utc.of(s.finishedAt()),
+                s.items() == null ? null : s.items().json(), Utc.of(s.startedAt()), Utc.of(s.finishedAt()),
                 at);
     }
 

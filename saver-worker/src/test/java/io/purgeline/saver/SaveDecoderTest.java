@@ -7,6 +7,7 @@ import static io.purgeline.saver.Saves.outcomes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.purgeline.contracts.Items;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.SaveBatch;
 import io.purgeline.contracts.SubtaskOutcome;
@@ -54,7 +55,7 @@ class SaveDecoderTest {
     void aBatchWithNoGoodPartIsPoisonAndOneWithSomeKeepsThemAndNamesTheOthers() {
         String a = newTaskId();
         SubtaskOutcome pending = new SubtaskOutcome(a + "@e1", "e1", SubtaskState.PENDING, 1, null, null,
-                List.of(), null, null);
+                Items.NONE, null, null);
 
         assertThatThrownBy(() -> decoder.apply(inbound(SaveBatch.MESSAGE_TYPE,
                 new SaveBatch(List.of(), List.of(outcomes(a, pending))))))
@@ -87,7 +88,7 @@ class SaveDecoderTest {
     void anOutcomeThatIsNotFinalIsPoison() {
         String task = newTaskId();
         SubtaskOutcome pending = new SubtaskOutcome(task + "@e1", "e1", SubtaskState.PENDING, 1, null, null,
-                List.of(), null, null);
+                Items.NONE, null, null);
 
         assertThatThrownBy(() -> decoder.apply(inbound(SubtaskOutcomes.MESSAGE_TYPE, outcomes(task, pending))))
                 .isInstanceOf(PoisonMessageException.class).hasMessageContaining("done, failed or expired");
@@ -96,7 +97,7 @@ class SaveDecoderTest {
     @Test
     void aSubtaskIdThatIsNotTaskAtNodeIsPoison() {
         String task = newTaskId();
-        SubtaskOutcome foreign = new SubtaskOutcome("other@e1", "e1", SubtaskState.DONE, 1, 200, null, List.of(),
+        SubtaskOutcome foreign = new SubtaskOutcome("other@e1", "e1", SubtaskState.DONE, 1, 200, null, Items.NONE,
                 null, null);
 
         assertThatThrownBy(() -> decoder.apply(inbound(SubtaskOutcomes.MESSAGE_TYPE, outcomes(task, foreign))))

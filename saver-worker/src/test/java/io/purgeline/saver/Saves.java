@@ -1,5 +1,6 @@
 package io.purgeline.saver;
 
+import io.purgeline.contracts.Items;
 import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.Lane;
 import io.purgeline.contracts.SubtaskOutcome;
@@ -39,13 +40,13 @@ final class Saves {
 
     static SubtaskOutcome done(String taskId, String node) {
         return new SubtaskOutcome(taskId + "@" + node, node, SubtaskState.DONE, 1, 200, null,
-                List.of(new ItemResult("https://www.example.com/a.js", 200, 512, 4, null)),
+                Items.of(List.of(new ItemResult("https://www.example.com/a.js", 200, 512, 4, null))),
                 ACCEPTED_AT.plusMillis(100), ACCEPTED_AT.plusMillis(200));
     }
 
     static SubtaskOutcome failed(String taskId, String node, String error) {
         return new SubtaskOutcome(taskId + "@" + node, node, SubtaskState.FAILED, 3, 0, error,
-                List.of(new ItemResult("https://www.example.com/a.js", 0, 0, 30, error)),
+                Items.of(List.of(new ItemResult("https://www.example.com/a.js", 0, 0, 30, error))),
                 ACCEPTED_AT.plusMillis(100), ACCEPTED_AT.plusMillis(300));
     }
 

@@ -1,6 +1,5 @@
 package io.purgeline.bench.fleet;
 
-import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.contracts.SubtaskState;
 import java.time.Instant;
@@ -15,8 +14,7 @@ public record Execution(String nodeId, String subtaskId, String taskId, SubtaskS
         Instant finishedAt) {
 
     static Execution of(String nodeId, SubtaskResult result) {
-        String reason = result.items().stream().map(ItemResult::error).filter(e -> e != null).findFirst()
-                .orElse(null);
+        String reason = result.items().firstFailing() == null ? null : result.items().firstFailing().error();
         return new Execution(nodeId, result.subtaskId(), result.taskId(), result.state(), reason,
                 result.finishedAt());
     }

@@ -75,7 +75,7 @@ class FleetTest {
             assertThat(result.state()).isEqualTo(SubtaskState.DONE);
             assertThat(result.callbackToken())
                     .isEqualTo(Signatures.callbackToken(KEYS.signingKey(node.nodeId()), subtaskId));
-            assertThat(result.items()).singleElement().satisfies(item -> assertThat(item.httpCode()).isEqualTo(200));
+            assertThat(result.items().list()).singleElement().satisfies(item -> assertThat(item.httpCode()).isEqualTo(200));
         }
         assertThat(callbacks.refused()).as("requests not signed with the agent keys").isZero();
         assertThat(fleet.executions()).filteredOn(e -> e.taskId().equals("accept-1"))
@@ -133,7 +133,7 @@ class FleetTest {
             for (FleetNode node : failing.nodes()) {
                 SubtaskResult result = callbacks.awaitResult(Ids.subtaskId("fails-1", node.nodeId())).result();
                 assertThat(result.state()).isEqualTo(SubtaskState.FAILED);
-                assertThat(result.items()).singleElement().satisfies(item -> {
+                assertThat(result.items().list()).singleElement().satisfies(item -> {
                     assertThat(item.httpCode()).isEqualTo(503);
                     assertThat(item.error()).isEqualTo(
                             "simulated cache failure: the cache answered 503 (failure rate 1.0)");

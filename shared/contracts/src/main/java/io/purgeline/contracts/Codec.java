@@ -41,11 +41,14 @@ public final class Codec {
      */
     static final int INTERNAL_MAX_INFLATED = 256 << 20;
 
-    private static final Gson GSON = builder().registerTypeAdapterFactory(new ItemResultAdapter(true)).create();
+    /** The lenient Gson; {@link Items} reads and writes through it too. */
+    static final Gson GSON = builder().registerTypeAdapterFactory(new ItemResultAdapter(true))
+            .registerTypeAdapterFactory(new ItemsAdapter()).create();
     private static final Gson STRICT = builder()
             .registerTypeAdapterFactory(new StrictRecords(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES))
             // after StrictRecords, so that it takes precedence and reads through it
             .registerTypeAdapterFactory(new ItemResultAdapter(false))
+            .registerTypeAdapterFactory(new ItemsAdapter())
             .setStrictness(Strictness.STRICT) // JSON as RFC 8259 writes it: no unquoted names, comments or NaN
             .create();
 

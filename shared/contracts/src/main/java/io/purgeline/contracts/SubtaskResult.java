@@ -1,7 +1,6 @@
 package io.purgeline.contracts;
 
 import java.time.Instant;
-import java.util.List;
 
 /** One subtask's result as an agent reports it; {@code state} is "done" or "failed". */
 public record SubtaskResult(
@@ -9,6 +8,6 @@ public record SubtaskResult(
         String taskId,
         String callbackToken,
         SubtaskState state,
-        List<ItemResult> items,
+        Items items,
         Instant startedAt,
         Instant finishedAt) {}

@@ -128,6 +128,46 @@ class CodecTest {
     }
 
     @Test
+    void itemsAreReadOnceWhereTheyEnterAndPassedOnAsTheTextTheSaverStores() {
+        ItemResult ok = new ItemResult("https://a.example/1", 200, 0, 3, null);
+        ItemResult failed = new ItemResult("https://a.example/\u00e9?q=\"2\"", 503, 0, 40, "the cache refused PURGE",
+                new Verification(false, 0, "no answer"));
+        ItemResult last = new ItemResult("https://a.example/3", 404, 0, 1, "not there");
+        List<ItemResult> list = List.of(ok, failed, last);
+        String agentSent = "{\"subtask_id\":\"t@n\",\"task_id\":\"t\",\"state\":\"failed\",\"items\":"
+                + codec.toJson(list).replace("\"bytes\":0,", "\"bytes\":0,\"colour\":\"red\",") + "}";
+
+        SubtaskResult read = codec.fromJson(agentSent, SubtaskResult.class);
+        assertThat(read.items().json()).isEqualTo(codec.toJson(list)); // unknown fields left out, as Gson did
+        assertThat(read.items().list()).isEqualTo(list);
+        assertThat(read.items().count()).isEqualTo(3);
+        assertThat(read.items().firstFailing()).isEqualTo(failed);
+        assertThat(read.items().last()).isEqualTo(last);
+        assertThat(read.items().firstUntargeted()).isEqualTo(-1);
+        assertThat(read.items()).isEqualTo(Items.of(list));
+        assertThatThrownBy(() -> codec.decodeStrict(agentSent.getBytes(StandardCharsets.UTF_8), null,
+                SubtaskResult.class)).hasMessageContaining("unknown field 'colour'");
+        assertThat(codec.fromJson("{\"items\":[{\"target\":\"https://a.example/1\"},null]}", SubtaskResult.class)
+                .items().firstUntargeted()).isEqualTo(1);
+        // An agent's answer puts the text out as it is: the same array the agent sent.
+        assertThat(codec.toJson(read)).contains("\"items\":" + codec.toJson(list));
+
+        // A save carries the text as one string, and the saver gets the very text back without parsing it.
+        SubtaskOutcome outcome = new SubtaskOutcome("t@n", "n", SubtaskState.FAILED, 1, 503, "x", read.items(),
+                null, null);
+        String save = codec.toJson(outcome);
+        assertThat(save).contains("\"items\":" + codec.toJson(codec.toJson(list)));
+        assertThat(codec.fromJson(save, SubtaskOutcome.class).items().json()).isEqualTo(codec.toJson(list));
+        // A save from a worker of an earlier version carries the array itself.
+        String older = save.replace(codec.toJson(codec.toJson(list)), codec.toJson(list));
+        assertThat(codec.fromJson(older, SubtaskOutcome.class)).isEqualTo(outcome);
+        // A text that is not an array's is refused, not stored.
+        assertThatThrownBy(() -> codec.fromJson("{\"subtask_id\":\"t@n\",\"items\":\"[{\\\"target\\\"\"}",
+                SubtaskOutcome.class)).isInstanceOf(CodecException.class)
+                .hasMessageContaining("not the text of a JSON array");
+    }
+
+    @Test
     void taskOptionsWithoutHlsDecodeAsBefore() {
         TaskOptions options = codec.fromJson("{\"soft\":true,\"headers\":{\"User-Agent\":\"x\"}}", TaskOptions.class);
         assertThat(options).isEqualTo(new TaskOptions(true, null, null, java.util.Map.of("User-Agent", "x")));

@@ -2,6 +2,7 @@ package io.purgeline.runtime;
 
 import io.purgeline.contracts.AgentCallback;
 import io.purgeline.contracts.ItemResult;
+import io.purgeline.contracts.Items;
 import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.SubtaskResult;
@@ -49,10 +50,10 @@ public final class OutcomeGrouper {
     }
 
     private static SubtaskOutcome outcome(String nodeId, SubtaskResult r, Instant receivedAt, int attempts) {
-        List<ItemResult> items = r.items() == null ? List.of() : r.items();
-        ItemResult firstFailing = items.stream().filter(i -> i.error() != null).findFirst().orElse(null);
+        Items items = r.items() == null ? Items.NONE : r.items();
+        ItemResult firstFailing = items.firstFailing();
         Integer httpCode = firstFailing != null ? Integer.valueOf(firstFailing.httpCode())
-                : items.isEmpty() ? null : Integer.valueOf(items.get(items.size() - 1).httpCode());
+                : items.last() == null ? null : Integer.valueOf(items.last().httpCode());
         String error = r.state() == SubtaskState.DONE ? null
                 : firstFailing != null ? firstFailing.error() : NO_REASON;
         return new SubtaskOutcome(r.subtaskId(), nodeId, r.state(), attempts, httpCode, error, items, r.startedAt(),

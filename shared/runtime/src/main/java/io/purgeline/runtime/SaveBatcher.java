@@ -47,7 +47,7 @@ public final class SaveBatcher implements AutoCloseable {
         Pending(List<SubtaskOutcomes> outcomes, CompletableFuture<Void> saved) {
             this(outcomes, saved, outcomes.stream().mapToInt(o -> o.outcomes().size()).sum(),
                     outcomes.stream().flatMap(o -> o.outcomes().stream())
-                            .mapToInt(o -> o.items() == null ? 1 : Math.max(1, o.items().size())).sum());
+                            .mapToInt(o -> o.items() == null ? 1 : Math.max(1, o.items().count())).sum());
         }
     }
 

@@ -3,6 +3,7 @@ package io.purgeline.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purgeline.contracts.ItemResult;
+import io.purgeline.contracts.Items;
 import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.SubtaskState;
@@ -28,7 +29,7 @@ class SaveBatcherTest {
 
     private static SubtaskOutcomes result(String task, String node) {
         return new SubtaskOutcomes(task, List.of(new SubtaskOutcome(task + "@" + node, node, SubtaskState.DONE, 0, 200,
-                null, List.of(), Instant.now(), Instant.now())));
+                null, Items.NONE, Instant.now(), Instant.now())));
     }
 
     @Test
@@ -71,7 +72,7 @@ class SaveBatcherTest {
         int nodes = SaveBatcher.MAX_ITEMS / 100 * 3 + 7; // three batches' worth of one 100-URL task's results, and some
         for (int n = 1; n <= nodes; n++) {
             saved.add(batcher.save(List.of(new SubtaskOutcomes("task-big", List.of(new SubtaskOutcome(
-                    "task-big@edge-" + n, "edge-" + n, SubtaskState.DONE, 1, 200, null, urls, Instant.now(),
+                    "task-big@edge-" + n, "edge-" + n, SubtaskState.DONE, 1, 200, null, Items.of(urls), Instant.now(),
                     Instant.now()))))));
         }
         batcher.begin();
@@ -82,7 +83,7 @@ class SaveBatcherTest {
 
         List<SubtaskOutcomes> saves = ns.take(ns.topology().savesQueues(), 4, Duration.ofSeconds(10)).stream()
                 .map(m -> m.as(ns.config().codec(), SubtaskOutcomes.class)).toList();
-        assertThat(saves).allSatisfy(save -> assertThat(save.outcomes().stream().mapToInt(o -> o.items().size()).sum())
+        assertThat(saves).allSatisfy(save -> assertThat(save.outcomes().stream().mapToInt(o -> o.items().list().size()).sum())
                 .isLessThanOrEqualTo(SaveBatcher.MAX_ITEMS));
         assertThat(saves.stream().mapToInt(save -> save.outcomes().size()).sum()).isEqualTo(nodes);
     }

@@ -3,6 +3,7 @@ package io.purgeline.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.Items;
 import io.purgeline.contracts.Lane;
 import io.purgeline.contracts.SaveBatch;
 import io.purgeline.contracts.SubtaskOutcome;
@@ -97,6 +98,6 @@ class SaveMessagesTest {
 
     private static SubtaskOutcomes outcomes(String task, int nodes) {
         return new SubtaskOutcomes(task, IntStream.range(0, nodes).mapToObj(n -> new SubtaskOutcome(
-                task + "@edge-" + n, "edge-" + n, SubtaskState.DONE, 1, 200, null, List.of(), null, null)).toList());
+                task + "@edge-" + n, "edge-" + n, SubtaskState.DONE, 1, 200, null, Items.NONE, null, null)).toList());
     }
 }

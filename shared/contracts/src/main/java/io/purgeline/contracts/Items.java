@@ -1,0 +1,115 @@
+package io.purgeline.contracts;
+
+import com.google.gson.reflect.TypeToken;
+import java.lang.reflect.Type;
+import java.util.List;
+
+/**
+ * The item results of one subtask (one {@link ItemResult} per URL, directory or tag), held as the JSON array text
+ * that the saver writes into {@code subtasks.items}, with the few items purgeline reads before that: the first that
+ * failed and the last. Items are the bulk of every result (37 on average in the benchmark's mix), and they were
+ * decoded into objects and encoded again at every hop, agent answer to dispatch-worker to save message to saver to
+ * column: that was a third of dispatch-worker's and nearly half of the saver's processor. Now they are read once,
+ * where they enter (checked as before), and passed on as text.
+ *
+ * <p>In the agent protocol (results, callbacks) items stay a JSON array. In save messages ({@link SubtaskOutcome})
+ * they travel as one JSON string holding that array's text, which the saver reads without parsing it again; see
+ * {@link ItemsAdapter}.
+ */
+public final class Items {
+    /** No items: what a result that reported none records. */
+    public static final Items NONE = new Items("[]", 0, null, null, -1);
+
+    private static final Type LIST = TypeToken.getParameterized(List.class, ItemResult.class).getType();
+
+    private final String json;
+    private final int count;
+    private final ItemResult firstFailing;
+    private final ItemResult last;
+    private final int firstUntargeted;
+
+    Items(String json, int count, ItemResult firstFailing, ItemResult last, int firstUntargeted) {
+        this.json = json;
+        this.count = count;
+        this.firstFailing = firstFailing;
+        this.last = last;
+        this.firstUntargeted = firstUntargeted;
+    }
+
+    /** Items made here (by an agent, a test): encoded once, now. */
+    public static Items of(List<ItemResult> items) {
+        ItemResult firstFailing = null;
+        int firstUntargeted = -1;
+        for (int i = 0; i < items.size(); i++) {
+            ItemResult item = items.get(i);
+            if (firstFailing == null && item != null && item.error() != null) {
+                firstFailing = item;
+            }
+            if (firstUntargeted < 0 && (item == null || item.target() == null || item.target().isBlank())) {
+                firstUntargeted = i;
+            }
+        }
+        StringBuilder json = new StringBuilder(64 * items.size() + 2).append('[');
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            JsonText.item(json, items.get(i));
+        }
+        return new Items(json.append(']').toString(), items.size(), firstFailing,
+                items.isEmpty() ? null : items.get(items.size() - 1), firstUntargeted);
+    }
+
+    /**
+     * Items as a save message carries them: text a purgeline worker wrote from items it had read and checked. Only
+     * the text is known; the saver needs no more.
+     */
+    static Items text(String json) {
+        return new Items(json, -1, null, null, -1);
+    }
+
+    /** The JSON array, as stored in {@code subtasks.items}. */
+    public String json() {
+        return json;
+    }
+
+    /** How many items; -1 for items read from a save message, which carries only their text. */
+    public int count() {
+        return count;
+    }
+
+    /** The first item with an error, or null. */
+    public ItemResult firstFailing() {
+        return firstFailing;
+    }
+
+    /** The last item, or null when there is none. */
+    public ItemResult last() {
+        return last;
+    }
+
+    /** Index of the first item that is null or has no target, -1 when every item has one. */
+    public int firstUntargeted() {
+        return firstUntargeted;
+    }
+
+    /** The items decoded (for tests and tools; the pipeline passes the text on). */
+    public List<ItemResult> list() {
+        return Codec.GSON.fromJson(json, LIST);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Items other && json.equals(other.json);
+    }
+
+    @Override
+    public int hashCode() {
+        return json.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return json;
+    }
+}
