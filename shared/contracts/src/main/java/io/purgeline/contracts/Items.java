@@ -18,18 +18,26 @@ import java.util.List;
  */
 public final class Items {
     /** No items: what a result that reported none records. */
-    public static final Items NONE = new Items("[]", 0, null, null, -1);
+    public static final Items NONE = new Items("[]", null, 0, null, null, -1);
 
     private static final Type LIST = TypeToken.getParameterized(List.class, ItemResult.class).getType();
 
-    private final String json;
+    /*
+     * The text in one form or both: the array's JSON, or that JSON as a JSON string literal (how a save carries it).
+     * Items read from an agent are bound for a save and are written as the literal at once; items read from a save
+     * are stored as the JSON. The other form is made only if asked for (a test, a tool). Both are immutable strings,
+     * so a form made twice by two threads at once is the same text either way.
+     */
+    private String json;
+    private String literal;
     private final int count;
     private final ItemResult firstFailing;
     private final ItemResult last;
     private final int firstUntargeted;
 
-    Items(String json, int count, ItemResult firstFailing, ItemResult last, int firstUntargeted) {
+    Items(String json, String literal, int count, ItemResult firstFailing, ItemResult last, int firstUntargeted) {
         this.json = json;
+        this.literal = literal;
         this.count = count;
         this.firstFailing = firstFailing;
         this.last = last;
@@ -54,9 +62,9 @@ public final class Items {
             if (i > 0) {
                 json.append(',');
             }
-            JsonText.item(json, items.get(i));
+            JsonText.item(json, items.get(i), false);
         }
-        return new Items(json.append(']').toString(), items.size(), firstFailing,
+        return new Items(json.append(']').toString(), null, items.size(), firstFailing,
                 items.isEmpty() ? null : items.get(items.size() - 1), firstUntargeted);
     }
 
@@ -65,12 +73,28 @@ public final class Items {
      * the text is known; the saver needs no more.
      */
     static Items text(String json) {
-        return new Items(json, -1, null, null, -1);
+        return new Items(json, null, -1, null, null, -1);
     }
 
     /** The JSON array, as stored in {@code subtasks.items}. */
     public String json() {
+        if (json == null) {
+            json = Codec.GSON.fromJson(literal, String.class);
+        }
         return json;
+    }
+
+    /** The JSON array as a JSON string literal, quotes included: how a save carries it. */
+    String literal() {
+        if (literal == null) {
+            literal = JsonText.quoted(json);
+        }
+        return literal;
+    }
+
+    /** About how many characters the items take in a save message. */
+    public int savedLength() {
+        return literal != null ? literal.length() : json.length() + json.length() / 8;
     }
 
     /** How many items; -1 for items read from a save message, which carries only their text. */
@@ -95,21 +119,21 @@ public final class Items {
 
     /** The items decoded (for tests and tools; the pipeline passes the text on). */
     public List<ItemResult> list() {
-        return Codec.GSON.fromJson(json, LIST);
+        return Codec.GSON.fromJson(json(), LIST);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Items other && json.equals(other.json);
+        return o instanceof Items other && json().equals(other.json());
     }
 
     @Override
     public int hashCode() {
-        return json.hashCode();
+        return json().hashCode();
     }
 
     @Override
     public String toString() {
-        return json;
+        return json();
     }
 }

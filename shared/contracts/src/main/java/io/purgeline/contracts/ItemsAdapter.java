@@ -45,13 +45,13 @@ final class ItemsAdapter implements TypeAdapterFactory {
                 ItemResult firstFailing = null;
                 ItemResult last = null;
                 in.beginArray();
-                text.append('[');
+                text.append("\"[");
                 while (in.hasNext()) {
                     last = item.read(in);
                     if (count > 0) {
                         text.append(',');
                     }
-                    JsonText.item(text, last);
+                    JsonText.item(text, last, true);
                     if (firstFailing == null && last != null && last.error() != null) {
                         firstFailing = last;
                     }
@@ -61,8 +61,9 @@ final class ItemsAdapter implements TypeAdapterFactory {
                     count++;
                 }
                 in.endArray();
-                text.append(']');
-                return new Items(text.toString(), count, firstFailing, last, firstUntargeted);
+                text.append("]\"");
+                // Items read here go on in a save: written as the literal a save carries, they are not escaped again.
+                return new Items(null, text.toString(), count, firstFailing, last, firstUntargeted);
             }
         };
     }
@@ -83,7 +84,7 @@ final class ItemsAdapter implements TypeAdapterFactory {
                     if (items == null) {
                         out.nullValue();
                     } else {
-                        out.jsonValue(JsonText.quoted(items.json()));
+                        out.jsonValue(items.literal());
                     }
                 }
 

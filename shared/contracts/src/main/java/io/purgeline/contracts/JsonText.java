@@ -1,5 +1,7 @@
 package io.purgeline.contracts;
 
+import java.util.Arrays;
+
 /**
  * Item results written by hand into a {@link StringBuilder}, character for character as Gson writes them (HTML
  * escaping off). Gson's {@code JsonWriter} makes a call on its {@code Writer} for every name, value and quote, and
@@ -25,67 +27,120 @@ final class JsonText {
 
     private JsonText() {}
 
-    /** {@code s} as a JSON string literal. */
+    /**
+     * {@code s} as a JSON string literal. Escaped through a char array: a save's items text has a quote every few
+     * characters, and a {@link StringBuilder} copies a piece of a string char by char.
+     */
     static String quoted(String s) {
-        StringBuilder out = new StringBuilder(s.length() + s.length() / 4 + 2);
-        string(out, s);
-        return out.toString();
+        int length = s.length();
+        char[] in = new char[length];
+        s.getChars(0, length, in, 0);
+        char[] out = new char[length + length / 4 + 16];
+        int n = 0;
+        out[n++] = '"';
+        for (char c : in) {
+            String replacement = replacement(c);
+            int need = replacement == null ? 1 : replacement.length();
+            if (n + need + 1 > out.length) {
+                out = Arrays.copyOf(out, Math.max(out.length * 2, n + need + 1));
+            }
+            if (replacement == null) {
+                out[n++] = c;
+            } else {
+                replacement.getChars(0, need, out, n);
+                n += need;
+            }
+        }
+        out[n++] = '"';
+        return new String(out, 0, n);
     }
 
     /** Appends {@code s} as a JSON string literal. */
     static void string(StringBuilder out, String s) {
-        out.append('"');
-        int last = 0;
-        int length = s.length();
-        for (int i = 0; i < length; i++) {
-            char c = s.charAt(i);
-            String replacement;
-            if (c < 128) {
-                replacement = REPLACEMENTS[c];
-                if (replacement == null) {
-                    continue;
-                }
-            } else if (c == '\u2028') {
-                replacement = "\\u2028"; // line separators end a line in JavaScript
-            } else if (c == '\u2029') {
-                replacement = "\\u2029";
-            } else {
-                continue;
-            }
-            out.append(s, last, i).append(replacement);
-            last = i + 1;
+        if (plain(s)) {
+            out.append('"').append(s).append('"'); // the usual case, copied whole
+            return;
         }
-        out.append(s, last, length).append('"');
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String replacement = replacement(c);
+            if (replacement == null) {
+                out.append(c);
+            } else {
+                out.append(replacement);
+            }
+        }
+        out.append('"');
     }
 
-    /** Appends one item as the codec writes an {@link ItemResult}: its fields in order, nulls left out. */
-    static void item(StringBuilder out, ItemResult item) {
+    /** What Gson writes for {@code c} in a string, or null when it writes {@code c} as it is. */
+    private static String replacement(char c) {
+        if (c < 128) {
+            return REPLACEMENTS[c];
+        }
+        if (c == '\u2028') {
+            return "\\u2028"; // line separators end a line in JavaScript
+        }
+        return c == '\u2029' ? "\\u2029" : null;
+    }
+
+    /**
+     * Appends one item as the codec writes an {@link ItemResult}: its fields in order, nulls left out. With
+     * {@code literal}, appends that text as it stands inside a JSON string literal instead (quotes and backslashes
+     * escaped once more), which is how a save carries items: written so at once, the text is not escaped again.
+     */
+    static void item(StringBuilder out, ItemResult item, boolean literal) {
         if (item == null) {
             out.append("null");
             return;
         }
+        String q = literal ? "\\\"" : "\"";
         out.append('{');
         if (item.target() != null) {
-            out.append("\"target\":");
-            string(out, item.target());
+            out.append(q).append("target").append(q).append(':');
+            string(out, item.target(), literal);
             out.append(',');
         }
-        out.append("\"http_code\":").append(item.httpCode())
-                .append(",\"bytes\":").append(item.bytes())
-                .append(",\"elapsed_ms\":").append(item.elapsedMs());
+        out.append(q).append("http_code").append(q).append(':').append(item.httpCode())
+                .append(',').append(q).append("bytes").append(q).append(':').append(item.bytes())
+                .append(',').append(q).append("elapsed_ms").append(q).append(':').append(item.elapsedMs());
         if (item.error() != null) {
-            out.append(",\"error\":");
-            string(out, item.error());
+            out.append(',').append(q).append("error").append(q).append(':');
+            string(out, item.error(), literal);
         }
         Verification v = item.verification();
         if (v != null) {
-            out.append(",\"verification\":{\"fresh\":").append(v.fresh()).append(",\"http_code\":").append(v.httpCode());
+            out.append(',').append(q).append("verification").append(q).append(":{")
+                    .append(q).append("fresh").append(q).append(':').append(v.fresh())
+                    .append(',').append(q).append("http_code").append(q).append(':').append(v.httpCode());
             if (v.evidence() != null) {
-                out.append(",\"evidence\":");
-                string(out, v.evidence());
+                out.append(',').append(q).append("evidence").append(q).append(':');
+                string(out, v.evidence(), literal);
             }
             out.append('}');
         }
         out.append('}');
+    }
+
+    private static void string(StringBuilder out, String s, boolean literal) {
+        if (!literal) {
+            string(out, s);
+        } else if (plain(s)) {
+            out.append("\\\"").append(s).append("\\\"");
+        } else {
+            String twice = quoted(quoted(s));
+            out.append(twice, 1, twice.length() - 1);
+        }
+    }
+
+    /** Whether {@code s} goes into a JSON string as it is. */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (replacement(s.charAt(i)) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -30,7 +30,7 @@ class JsonTextTest {
     }
 
     @Test
-    void itemsAreWrittenAsGsonWritesThem() {
+    void itemsAreWrittenAsGsonWritesThemAndAsTheStringLiteralOfThat() {
         List<ItemResult> items = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
             ItemResult item = new ItemResult(random.nextInt(5) == 0 ? null : randomString(), random.nextInt(600),
@@ -39,8 +39,11 @@ class JsonTextTest {
                             : new Verification(random.nextBoolean(), random.nextInt(600),
                                     random.nextBoolean() ? null : randomString()));
             StringBuilder text = new StringBuilder();
-            JsonText.item(text, item);
+            JsonText.item(text, item, false);
             assertThat(text.toString()).isEqualTo(REFLECTIVE.toJson(item));
+            StringBuilder literal = new StringBuilder("\"");
+            JsonText.item(literal, item, true);
+            assertThat(literal.append('"').toString()).isEqualTo(REFLECTIVE.toJson(REFLECTIVE.toJson(item)));
             items.add(random.nextInt(50) == 0 ? null : item);
         }
         assertThat(Items.of(items).json()).isEqualTo(REFLECTIVE.toJson(items));

@@ -101,8 +101,7 @@ public final class SaveMessages {
         for (SubtaskOutcome s : o.outcomes()) {
             bytes += 200 + length(s.error());
             if (s.items() != null) {
-                // The array's text goes as a JSON string: every quote in it is escaped, about one char in eight.
-                bytes += s.items().json().length() * 9L / 8;
+                bytes += s.items().savedLength();
             }
         }
         return bytes;
