@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -112,14 +112,17 @@ final class BrokerFloor {
     }
 
     private Map<String, Object> roundTrips(Channel pub, Channel sub, String queue, int count) throws Exception {
-        BlockingQueue<Long> delivered = new ArrayBlockingQueue<>(16);
+        // A message of the rate measurement that the purge did not remove (one delivered to its consumer as it was
+        // cancelled) may still come here: each round trip's message carries its number, and only that one counts.
+        BlockingQueue<long[]> delivered = new LinkedBlockingQueue<>();
         String tag = sub.basicConsume(queue, false, new DefaultConsumer(sub) {
             @Override
             public void handleDelivery(String t, Envelope env, AMQP.BasicProperties p, byte[] body)
                     throws IOException {
                 long now = System.nanoTime();
                 sub.basicAck(env.getDeliveryTag(), false);
-                delivered.add(now);
+                String id = p.getMessageId();
+                delivered.add(new long[] {id == null ? -1 : Long.parseLong(id), now});
             }
         });
         Channel single = producer.createChannel();
@@ -127,15 +130,20 @@ final class BrokerFloor {
         Latencies confirm = new Latencies();
         Latencies trip = new Latencies();
         for (int i = 0; i < count; i++) {
+            AMQP.BasicProperties numbered = PERSISTENT.builder().messageId(Integer.toString(i)).build();
             long t0 = System.nanoTime();
-            single.basicPublish("", queue, PERSISTENT, BODY);
+            single.basicPublish("", queue, numbered, BODY);
             single.waitForConfirmsOrDie(10_000);
             confirm.add(System.nanoTime() - t0);
-            Long at = delivered.poll(10, TimeUnit.SECONDS);
-            if (at == null) {
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(10);
+            long[] seen;
+            do {
+                seen = delivered.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } while (seen != null && seen[0] != i);
+            if (seen == null) {
                 throw new IllegalStateException("a message published to " + queue + " was not delivered in 10 s");
             }
-            trip.add(at - t0);
+            trip.add(seen[1] - t0);
         }
         single.close();
         sub.basicCancel(tag);
