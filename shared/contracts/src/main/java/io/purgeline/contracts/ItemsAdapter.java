@@ -13,7 +13,8 @@ import java.io.IOException;
 /**
  * Reads and writes {@link Items} as the JSON array of the agent protocol. Reading takes each item through the codec's
  * {@link ItemResult} adapter, so the lenient codec skips unknown fields and the strict one refuses them as before, and
- * writes it straight back out as the array's text ({@link JsonText}); writing puts that text out as it is.
+ * writes it straight back out ({@link JsonText}) in the form a save carries; writing puts the array's text out as it
+ * is.
  */
 final class ItemsAdapter implements TypeAdapterFactory {
     @Override
