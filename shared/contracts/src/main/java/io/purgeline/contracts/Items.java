@@ -46,26 +46,48 @@ public final class Items {
 
     /** Items made here (by an agent, a test): encoded once, now. */
     public static Items of(List<ItemResult> items) {
-        ItemResult firstFailing = null;
-        int firstUntargeted = -1;
-        for (int i = 0; i < items.size(); i++) {
-            ItemResult item = items.get(i);
+        Builder b = new Builder(false);
+        items.forEach(b::add);
+        return b.build();
+    }
+
+    /**
+     * Writes items one by one as they are read or made, keeping what purgeline reads of them; {@code literal}: as the
+     * JSON string literal a save carries (see {@link JsonText#item}).
+     */
+    static final class Builder {
+        private final boolean literal;
+        private final StringBuilder text = new StringBuilder(256);
+        private int count;
+        private int firstUntargeted = -1;
+        private ItemResult firstFailing;
+        private ItemResult last;
+
+        Builder(boolean literal) {
+            this.literal = literal;
+            text.append(literal ? "\"[" : "[");
+        }
+
+        void add(ItemResult item) {
+            if (count > 0) {
+                text.append(',');
+            }
+            JsonText.item(text, item, literal);
             if (firstFailing == null && item != null && item.error() != null) {
                 firstFailing = item;
             }
             if (firstUntargeted < 0 && (item == null || item.target() == null || item.target().isBlank())) {
-                firstUntargeted = i;
+                firstUntargeted = count;
             }
+            last = item;
+            count++;
         }
-        StringBuilder json = new StringBuilder(64 * items.size() + 2).append('[');
-        for (int i = 0; i < items.size(); i++) {
-            if (i > 0) {
-                json.append(',');
-            }
-            JsonText.item(json, items.get(i), false);
+
+        Items build() {
+            String done = text.append(literal ? "]\"" : "]").toString();
+            return new Items(literal ? null : done, literal ? done : null, count, firstFailing, last,
+                    firstUntargeted);
         }
-        return new Items(json.append(']').toString(), null, items.size(), firstFailing,
-                items.isEmpty() ? null : items.get(items.size() - 1), firstUntargeted);
     }
 
     /**

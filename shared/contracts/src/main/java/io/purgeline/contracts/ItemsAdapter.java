@@ -27,46 +27,21 @@ final class ItemsAdapter implements TypeAdapterFactory {
         return (TypeAdapter<T>) new TypeAdapter<Items>() {
             @Override
             public void write(JsonWriter out, Items items) throws IOException {
-                if (items == null) {
-                    out.nullValue();
-                } else {
-                    out.jsonValue(items.json());
-                }
+                out.jsonValue(items.json());
             }
 
             @Override
             public Items read(JsonReader in) throws IOException {
-                if (in.peek() == JsonToken.NULL) {
-                    in.nextNull();
-                    return null;
-                }
-                StringBuilder text = new StringBuilder(256);
-                int count = 0;
-                int firstUntargeted = -1;
-                ItemResult firstFailing = null;
-                ItemResult last = null;
+                // Items read here go on in a save: written as the literal a save carries, they are not escaped again.
+                Items.Builder items = new Items.Builder(true);
                 in.beginArray();
-                text.append("\"[");
                 while (in.hasNext()) {
-                    last = item.read(in);
-                    if (count > 0) {
-                        text.append(',');
-                    }
-                    JsonText.item(text, last, true);
-                    if (firstFailing == null && last != null && last.error() != null) {
-                        firstFailing = last;
-                    }
-                    if (firstUntargeted < 0 && (last == null || last.target() == null || last.target().isBlank())) {
-                        firstUntargeted = count;
-                    }
-                    count++;
+                    items.add(item.read(in));
                 }
                 in.endArray();
-                text.append("]\"");
-                // Items read here go on in a save: written as the literal a save carries, they are not escaped again.
-                return new Items(null, text.toString(), count, firstFailing, last, firstUntargeted);
+                return items.build();
             }
-        };
+        }.nullSafe();
     }
 
     /**
@@ -82,21 +57,12 @@ final class ItemsAdapter implements TypeAdapterFactory {
             return (TypeAdapter<T>) new TypeAdapter<Items>() {
                 @Override
                 public void write(JsonWriter out, Items items) throws IOException {
-                    if (items == null) {
-                        out.nullValue();
-                    } else {
-                        out.jsonValue(items.literal());
-                    }
+                    out.jsonValue(items.literal());
                 }
 
                 @Override
                 public Items read(JsonReader in) throws IOException {
-                    JsonToken next = in.peek();
-                    if (next == JsonToken.NULL) {
-                        in.nextNull();
-                        return null;
-                    }
-                    if (next != JsonToken.STRING) {
+                    if (in.peek() != JsonToken.STRING) {
                         return array.read(in);
                     }
                     String json = in.nextString();
@@ -106,7 +72,7 @@ final class ItemsAdapter implements TypeAdapterFactory {
                     }
                     return Items.text(json);
                 }
-            };
+            }.nullSafe(); // a null outcome's items stay null
         }
     }
 }
