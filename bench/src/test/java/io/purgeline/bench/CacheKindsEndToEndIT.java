@@ -158,6 +158,8 @@ class CacheKindsEndToEndIT {
         TaskStatus status = codec.fromJson(stack.get("/v1/tasks/" + taskId).body(), TaskStatus.class);
         assertThat(status.nodes()).hasSize(KINDS.size()).allSatisfy(n -> assertThat(n.items()).singleElement()
                 .satisfies(item -> {
+                    // Agents answer with the target left out (its index names it); the status puts it back.
+                    assertThat(item.target()).as(n.nodeId()).isEqualTo(url);
                     assertThat(item.verification()).as(n.nodeId()).isNotNull();
                     assertThat(item.verification().fresh()).as(n.nodeId() + ": " + item.verification().evidence())
                             .isTrue();

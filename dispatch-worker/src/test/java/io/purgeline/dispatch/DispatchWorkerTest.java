@@ -212,7 +212,7 @@ class DispatchWorkerTest {
             assertThat(saved.nodeId()).isEqualTo("edge-1");
             assertThat(saved.attempts()).isEqualTo(1);
             assertThat(saved.httpCode()).isEqualTo(200);
-            assertThat(edge.received().get(0).path()).contains("answer_ms=250");
+            assertThat(edge.received().get(0).path()).contains("answer_ms=250").contains("implied_targets=1");
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     ns.redis().zscore(ns.keys().inflight(), "task-answered@edge-1") == null);
         }

@@ -202,7 +202,8 @@ public final class SubtaskRunner implements AutoCloseable {
                         items.size(), bad.get(0).target(), bad.get(0).error());
             }
             SubtaskResult result = new SubtaskResult(subtask.subtaskId(), subtask.taskId(), subtask.callbackToken(),
-                    allDone ? SubtaskState.DONE : SubtaskState.FAILED, Items.of(items), started, Instant.now());
+                    allDone ? SubtaskState.DONE : SubtaskState.FAILED, Items.of(items, subtask.targets()), started,
+                    Instant.now());
             executed.executed(result);
             // Remembered before it is sent: a redelivery arriving from now on gets this very result.
             recent.finished(subtask.subtaskId(), reporter.encode(result));

@@ -4,6 +4,7 @@ import io.purgeline.contracts.AgentBatch;
 import io.purgeline.contracts.AgentSubtask;
 import io.purgeline.contracts.BatchQueued;
 import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
 import io.purgeline.service.HttpReply;
@@ -11,6 +12,8 @@ import io.purgeline.service.RequestVerifier;
 import io.purgeline.service.AsyncRoute;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,7 +21,8 @@ import java.util.concurrent.CompletionStage;
  * the request asks for it with {@code ?answer_ms=N}, once the batch's subtasks have finished or N ms have passed,
  * with the results finished by then; every other result follows by callback. The answer counts the subtasks that
  * were {@code duplicates} (already running or recently done here): those are not executed again, and names those
- * still running. A held answer holds no server thread.
+ * still running. A held answer holds no server thread. Asked with {@code implied_targets=1}, the answer's items leave
+ * out every target that their index in the subtask's targets already names.
  */
 public final class TaskEndpoint implements AsyncRoute {
     public static final String PATH = "/v1/agent/task";
@@ -42,6 +46,7 @@ public final class TaskEndpoint implements AsyncRoute {
         RequestVerifier.Verified signed = verifier.verify(call);
         try {
             Duration answerWithin = answerWithin(call.query("answer_ms"));
+            boolean impliedTargets = impliedTargets(call.query("implied_targets"));
             AgentBatch batch = call.bodyAs(codec, AgentBatch.class);
             URI callbackApi = validate(batch);
             SubtaskRunner.Admission admission = runner.offer(batch, callbackApi, answerWithin);
@@ -52,7 +57,8 @@ public final class TaskEndpoint implements AsyncRoute {
                         : "the agent is stopping");
             }
             return admission.answer().thenApply(results -> HttpReply.json(202, new BatchQueued(BatchQueued.QUEUED,
-                    batch.subtasks().size(), admission.duplicates(), admission.stillRunning(), results)));
+                    batch.subtasks().size(), admission.duplicates(), admission.stillRunning(),
+                    impliedTargets ? withImpliedTargets(results) : results)));
         } catch (RuntimeException e) {
             verifier.release(signed);
             throw e;
@@ -74,6 +80,27 @@ public final class TaskEndpoint implements AsyncRoute {
                     + ", got '" + value + "'");
         }
         return Duration.ofMillis(ms);
+    }
+
+    /** {@code implied_targets=1}: the dispatcher reads an item without a target as its subtask's target there. */
+    private static boolean impliedTargets(String value) {
+        if (value == null) {
+            return false;
+        }
+        if (!value.equals("1")) {
+            throw HttpError.badRequest("implied_targets must be 1 when given, got '" + value + "'");
+        }
+        return true;
+    }
+
+    /** The results with every item's target left out where its index in the subtask's targets names it. */
+    private static List<SubtaskResult> withImpliedTargets(List<SubtaskResult> results) {
+        List<SubtaskResult> out = new ArrayList<>(results.size());
+        for (SubtaskResult r : results) {
+            out.add(r.items() == null ? r : new SubtaskResult(r.subtaskId(), r.taskId(), r.callbackToken(),
+                    r.state(), r.items().impliedTargets(), r.startedAt(), r.finishedAt()));
+        }
+        return out;
     }
 
     private URI validate(AgentBatch batch) {

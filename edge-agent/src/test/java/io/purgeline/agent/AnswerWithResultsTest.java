@@ -64,10 +64,43 @@ class AnswerWithResultsTest {
             assertThat(r.subtaskId()).isEqualTo(id);
             assertThat(r.state()).isEqualTo(SubtaskState.DONE);
             assertThat(r.callbackToken()).isEqualTo(Signatures.callbackToken(AgentUnderTest.SECRET, id));
-            assertThat(r.items().list()).singleElement().satisfies(i -> assertThat(i.httpCode()).isEqualTo(200));
+            assertThat(r.items().list()).singleElement().satisfies(i -> {
+                assertThat(i.httpCode()).isEqualTo(200);
+                assertThat(i.target()).isEqualTo("http://cdn.example.org/held.png");
+            });
         });
         assertThat(cache.received("/held.png")).hasSize(1);
         noCallbackFor(id);
+    }
+
+    @Test
+    void askedForImpliedTargetsTheAnswerLeavesOutTheTargetsThatTheItemsPositionsName() throws Exception {
+        String id = "held-implied@" + AgentUnderTest.NODE_ID;
+        List<String> urls = List.of("http://cdn.example.org/implied/a.png", "http://cdn.example.org/implied/b.png");
+
+        ContentResponse r = agent.send(agent.batch(id, TaskType.REFRESH, urls), "answer_ms=5000&implied_targets=1");
+
+        assertThat(answerOf(r).results()).singleElement().satisfies(result -> {
+            assertThat(result.state()).isEqualTo(SubtaskState.DONE);
+            assertThat(result.items().json()).doesNotContain("target").doesNotContain("implied/");
+            assertThat(result.items().list()).hasSize(2).allSatisfy(i -> {
+                assertThat(i.target()).isNull();
+                assertThat(i.httpCode()).isEqualTo(200);
+            });
+        });
+        assertThat(cache.received("/implied/a.png")).hasSize(1);
+        assertThat(cache.received("/implied/b.png")).hasSize(1);
+        noCallbackFor(id);
+    }
+
+    @Test
+    void impliedTargetsOtherThan1AreRefusedWith400() throws Exception {
+        ContentResponse r = agent.send(agent.batch("held-6@" + AgentUnderTest.NODE_ID, TaskType.REFRESH,
+                List.of("http://cdn.example.org/y.png")), "answer_ms=100&implied_targets=yes");
+
+        assertThat(r.getStatus()).isEqualTo(400);
+        assertThat(r.getContentAsString()).contains("implied_targets must be 1 when given, got 'yes'");
+        assertThat(cache.received("/y.png")).isEmpty();
     }
 
     @Test

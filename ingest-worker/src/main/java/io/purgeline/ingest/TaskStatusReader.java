@@ -1,7 +1,9 @@
 package io.purgeline.ingest;
 
+import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.TaskStatus;
 import io.purgeline.runtime.RedisKeys;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,7 +60,7 @@ public final class TaskStatusReader {
     public Optional<TaskStatus> read(String taskId, Page page) {
         Optional<TaskStatus> base = jdbi.withExtension(TaskRows.class, rows -> rows.task(taskId)
                 .map(t -> withNodes(t, rows.subtasks(taskId, page.afterTier(), page.afterNode(), page.nodes() + 1,
-                        page.itemsPath()), page.nodes())));
+                        page.itemsPath()), page)));
         if (base.isEmpty()) {
             OptionalInt total = markers.total(taskId);
             if (total.isEmpty()) {
@@ -71,12 +73,38 @@ public final class TaskStatusReader {
     }
 
     /** {@code nodes} holds one more than the page when there are more: then the page ends with a cursor. */
-    private static TaskStatus withNodes(TaskStatus t, List<TaskStatus.NodeStatus> nodes, int pageSize) {
-        boolean more = nodes.size() > pageSize;
-        List<TaskStatus.NodeStatus> page = more ? nodes.subList(0, pageSize) : nodes;
+    private static TaskStatus withNodes(TaskStatus t, List<TaskStatus.NodeStatus> nodes, Page items) {
+        boolean more = nodes.size() > items.nodes();
+        List<TaskStatus.NodeStatus> page = more ? nodes.subList(0, items.nodes()) : nodes;
+        List<TaskStatus.NodeStatus> targeted = new ArrayList<>(page.size());
+        for (TaskStatus.NodeStatus n : page) {
+            targeted.add(withTargets(n, t.targets(), items.itemsOffset()));
+        }
         return new TaskStatus(t.taskId(), t.apiId(), t.type(), t.state(), t.total(), t.done(), t.failed(),
-                t.expired(), t.targets(), t.acceptedAt(), t.deadlineAt(), t.finishedAt(), List.copyOf(page),
+                t.expired(), t.targets(), t.acceptedAt(), t.deadlineAt(), t.finishedAt(), List.copyOf(targeted),
                 more ? Page.cursor(page.get(page.size() - 1)) : null);
+    }
+
+    /**
+     * A node's items with their targets: an item stored without one stands for the task's target at its index
+     * (agents leave out what their position names, see {@code Items}); {@code offset} is the page's first index.
+     */
+    static TaskStatus.NodeStatus withTargets(TaskStatus.NodeStatus n, List<String> targets, int offset) {
+        List<ItemResult> items = n.items();
+        List<ItemResult> named = null;
+        for (int i = 0; i < items.size(); i++) {
+            ItemResult item = items.get(i);
+            long index = (long) offset + i;
+            if (item != null && item.target() == null && index < targets.size()) {
+                if (named == null) {
+                    named = new ArrayList<>(items);
+                }
+                named.set(i, new ItemResult(targets.get((int) index), item.httpCode(), item.bytes(),
+                        item.elapsedMs(), item.error(), item.verification()));
+            }
+        }
+        return named == null ? n : new TaskStatus.NodeStatus(n.nodeId(), n.subtaskId(), n.tier(), n.state(),
+                n.attempts(), n.httpCode(), n.lastError(), n.startedAt(), n.finishedAt(), named, n.itemsTotal());
     }
 
     /** Fields of the live hash replace the stored ones; fields it lacks keep their stored values. */

@@ -294,6 +294,39 @@ class TaskApiTest {
         }
     }
 
+    @Test
+    void anItemStoredWithoutATargetIsShownWithTheTasksTargetAtItsIndex() throws Exception {
+        ns.database().jdbi().useHandle(h -> {
+            h.execute("""
+                    INSERT INTO tasks (task_id, api_id, type, targets, options, priority, lane, state, total, done,
+                                       failed, expired, accepted_at, deadline_at, finished_at)
+                    VALUES ('acme:implied', 'acme', 'refresh',
+                            '["https://a.example/x","https://a.example/y","https://a.example/z"]', '{}', 5, 'fast',
+                            'done', 1, 1, 0, 0, '2026-03-01 12:00:00', '2026-03-01 12:10:00', '2026-03-01 12:00:02')""");
+            h.execute("""
+                    INSERT INTO subtasks (subtask_id, task_id, node_id, tier, state, attempts, http_code, last_error,
+                                          items, started_at, finished_at, updated_at)
+                    VALUES ('acme:implied@edge-1', 'acme:implied', 'edge-1', 1, 'done', 1, 200, NULL,
+                            '[{"http_code":200,"bytes":0,"elapsed_ms":1},
+                              {"target":"https://a.example/y/extra.ts","http_code":200,"bytes":9,"elapsed_ms":2},
+                              {"http_code":404,"bytes":0,"elapsed_ms":3},
+                              {"http_code":200,"bytes":0,"elapsed_ms":4}]',
+                            '2026-03-01 12:00:01', '2026-03-01 12:00:02', '2026-03-01 12:00:02')""");
+        });
+
+        TaskStatus all = body(http.get("/v1/tasks/implied"), TaskStatus.class);
+        assertThat(all.nodes().get(0).items()).extracting(ItemResult::target).containsExactly(
+                "https://a.example/x", "https://a.example/y/extra.ts", "https://a.example/z", null);
+        assertThat(all.nodes().get(0).items()).extracting(ItemResult::elapsedMs).containsExactly(1L, 2L, 3L, 4L);
+
+        TaskStatus page = body(http.get("/v1/tasks/implied?items_offset=2&items_limit=1"), TaskStatus.class);
+        assertThat(page.nodes().get(0).items()).singleElement().satisfies(i -> {
+            assertThat(i.target()).isEqualTo("https://a.example/z");
+            assertThat(i.httpCode()).isEqualTo(404);
+        });
+        assertThat(page.nodes().get(0).itemsTotal()).isEqualTo(4);
+    }
+
     private static void insertTaskWithTwoNodes(String taskId) {
         ns.database().jdbi().useHandle(h -> {
             h.execute("""

@@ -15,10 +15,16 @@ import java.util.List;
  * <p>In the agent protocol (results, callbacks) items stay a JSON array. In save messages ({@link SubtaskOutcome})
  * they travel as one JSON string holding that array's text, which the saver reads without parsing it again; see
  * {@link ItemsAdapter}.
+ *
+ * <p>An item without a target stands for the subtask's target at the same index: in the answer to a dispatcher that
+ * asks for it ({@code implied_targets=1}) the agent leaves out every target that its position already names, and the
+ * items go on and are stored so. The target was most of an item's bytes (a URL against a few numbers) and so most of
+ * what dispatch-worker read, the saver unescaped and MariaDB stored for every node; the status API puts the targets
+ * back from the task's.
  */
 public final class Items {
     /** No items: what a result that reported none records. */
-    public static final Items NONE = new Items("[]", null, 0, null, null, -1);
+    public static final Items NONE = new Items("[]", null, null, 0, null, null, -1);
 
     private static final Type LIST = TypeToken.getParameterized(List.class, ItemResult.class).getType();
 
@@ -30,14 +36,18 @@ public final class Items {
      */
     private String json;
     private String literal;
+    /** The array's JSON with the targets that positions imply left out; null unless made with the targets. */
+    private final String implied;
     private final int count;
     private final ItemResult firstFailing;
     private final ItemResult last;
     private final int firstUntargeted;
 
-    Items(String json, String literal, int count, ItemResult firstFailing, ItemResult last, int firstUntargeted) {
+    Items(String json, String literal, String implied, int count, ItemResult firstFailing, ItemResult last,
+            int firstUntargeted) {
         this.json = json;
         this.literal = literal;
+        this.implied = implied;
         this.count = count;
         this.firstFailing = firstFailing;
         this.last = last;
@@ -46,33 +56,64 @@ public final class Items {
 
     /** Items made here (by an agent, a test): encoded once, now. */
     public static Items of(List<ItemResult> items) {
-        Builder b = new Builder(false);
+        Builder b = new Builder(false, null);
         items.forEach(b::add);
         return b.build();
     }
 
     /**
+     * Items an agent made for a subtask with these targets: also written with the implied targets left out, for an
+     * answer that asks for it ({@link #impliedTargets}).
+     */
+    public static Items of(List<ItemResult> items, List<String> targets) {
+        Builder b = new Builder(false, targets);
+        items.forEach(b::add);
+        return b.build();
+    }
+
+    /**
+     * These items with every target that equals the subtask's target at the item's index left out; the same items
+     * where that form was not made (items read rather than made here), which say the same with their targets.
+     */
+    public Items impliedTargets() {
+        return implied == null ? this : new Items(implied, null, null, count, firstFailing, last, firstUntargeted);
+    }
+
+    /**
      * Writes items one by one as they are read or made, keeping what purgeline reads of them; {@code literal}: as the
-     * JSON string literal a save carries (see {@link JsonText#item}).
+     * JSON string literal a save carries (see {@link JsonText#item}); with the subtask's {@code targets}, also with
+     * the targets they imply left out.
      */
     static final class Builder {
         private final boolean literal;
+        private final List<String> targets;
         private final StringBuilder text = new StringBuilder(256);
+        private final StringBuilder implied;
         private int count;
         private int firstUntargeted = -1;
         private ItemResult firstFailing;
         private ItemResult last;
 
-        Builder(boolean literal) {
+        Builder(boolean literal, List<String> targets) {
             this.literal = literal;
+            this.targets = targets;
             text.append(literal ? "\"[" : "[");
+            implied = targets == null ? null : new StringBuilder(128).append(literal ? "\"[" : "[");
         }
 
         void add(ItemResult item) {
             if (count > 0) {
                 text.append(',');
             }
-            JsonText.item(text, item, literal);
+            JsonText.item(text, item, literal, true);
+            if (implied != null) {
+                if (count > 0) {
+                    implied.append(',');
+                }
+                boolean impliedTarget = item != null && count < targets.size()
+                        && targets.get(count).equals(item.target());
+                JsonText.item(implied, item, literal, !impliedTarget);
+            }
             if (firstFailing == null && item != null && item.error() != null) {
                 firstFailing = item;
             }
@@ -84,8 +125,10 @@ public final class Items {
         }
 
         Items build() {
-            String done = text.append(literal ? "]\"" : "]").toString();
-            return new Items(literal ? null : done, literal ? done : null, count, firstFailing, last,
+            String end = literal ? "]\"" : "]";
+            String done = text.append(end).toString();
+            return new Items(literal ? null : done, literal ? done : null,
+                    implied == null ? null : implied.append(end).toString(), count, firstFailing, last,
                     firstUntargeted);
         }
     }
@@ -95,7 +138,7 @@ public final class Items {
      * the text is known; the saver needs no more.
      */
     static Items text(String json) {
-        return new Items(json, null, -1, null, null, -1);
+        return new Items(json, null, null, -1, null, null, -1);
     }
 
     /** The JSON array, as stored in {@code subtasks.items}. */

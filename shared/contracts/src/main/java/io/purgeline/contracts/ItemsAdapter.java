@@ -33,7 +33,7 @@ final class ItemsAdapter implements TypeAdapterFactory {
             @Override
             public Items read(JsonReader in) throws IOException {
                 // Items read here go on in a save: written as the literal a save carries, they are not escaped again.
-                Items.Builder items = new Items.Builder(true);
+                Items.Builder items = new Items.Builder(true, null);
                 in.beginArray();
                 while (in.hasNext()) {
                     items.add(item.read(in));

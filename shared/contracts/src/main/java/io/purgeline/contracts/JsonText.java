@@ -89,15 +89,16 @@ final class JsonText {
      * Appends one item as the codec writes an {@link ItemResult}: its fields in order, nulls left out. With
      * {@code literal}, appends that text as it stands inside a JSON string literal instead (quotes and backslashes
      * escaped once more), which is how a save carries items: written so at once, the text is not escaped again.
+     * Without {@code target}, the item's target is left out (it is implied, see {@link Items#impliedTargets}).
      */
-    static void item(StringBuilder out, ItemResult item, boolean literal) {
+    static void item(StringBuilder out, ItemResult item, boolean literal, boolean target) {
         if (item == null) {
             out.append("null");
             return;
         }
         String q = literal ? "\\\"" : "\"";
         out.append('{');
-        if (item.target() != null) {
+        if (target && item.target() != null) {
             out.append(q).append("target").append(q).append(':');
             string(out, item.target(), literal);
             out.append(',');

@@ -168,6 +168,42 @@ class CodecTest {
     }
 
     @Test
+    void itemsMadeForASubtaskLeaveOutTheTargetsTheirIndexesNameWhenAskedAndArePassedOnSo() {
+        List<String> targets = List.of("https://a.example/live.m3u8", "https://a.example/2", "https://a.example/3");
+        ItemResult playlist = new ItemResult("https://a.example/live.m3u8", 200, 90, 4, null);
+        ItemResult segment = new ItemResult("https://a.example/seg-1.ts", 200, 900, 6, null); // an expansion
+        ItemResult second = new ItemResult("https://a.example/2", 503, 0, 40, "refused");
+        ItemResult third = new ItemResult("https://a.example/3", 200, 0, 2, null);
+        ItemResult beyond = new ItemResult("https://a.example/3", 200, 0, 1, null); // past the targets
+        List<ItemResult> list = java.util.Arrays.asList(playlist, segment, second, null, third, beyond);
+
+        Items made = Items.of(list, targets);
+        Items implied = made.impliedTargets();
+
+        assertThat(made.json()).isEqualTo(codec.toJson(list));
+        List<ItemResult> read = implied.list();
+        assertThat(read.get(0)).isEqualTo(new ItemResult(null, 200, 90, 4, null));
+        assertThat(read.get(1)).isEqualTo(segment); // index 1 names https://a.example/2: the target stays
+        assertThat(read.get(2)).isEqualTo(new ItemResult("https://a.example/2", 503, 0, 40, "refused"));
+        assertThat(read.get(3)).isNull();
+        assertThat(read.get(4)).isEqualTo(third);
+        assertThat(read.get(5)).isEqualTo(beyond);
+        assertThat(implied.count()).isEqualTo(6);
+        assertThat(implied.firstFailing()).isEqualTo(second);
+        assertThat(implied.last()).isEqualTo(beyond);
+        // Only the items that an agent made carry the other form: items read are as they came.
+        assertThat(Items.of(list).impliedTargets().json()).isEqualTo(made.json());
+
+        // Read from the answer by dispatch-worker and saved: the saver stores the implied text as it came.
+        String answer = "{\"subtask_id\":\"t@n\",\"task_id\":\"t\",\"state\":\"failed\",\"items\":"
+                + implied.json() + "}";
+        SubtaskOutcome outcome = new SubtaskOutcome("t@n", "n", SubtaskState.FAILED, 1, 503, "x",
+                codec.fromJson(answer, SubtaskResult.class).items(), null, null);
+        assertThat(codec.fromJson(codec.toJson(outcome), SubtaskOutcome.class).items().json())
+                .isEqualTo(implied.json());
+    }
+
+    @Test
     void taskOptionsWithoutHlsDecodeAsBefore() {
         TaskOptions options = codec.fromJson("{\"soft\":true,\"headers\":{\"User-Agent\":\"x\"}}", TaskOptions.class);
         assertThat(options).isEqualTo(new TaskOptions(true, null, null, java.util.Map.of("User-Agent", "x")));

@@ -39,10 +39,10 @@ class JsonTextTest {
                             : new Verification(random.nextBoolean(), random.nextInt(600),
                                     random.nextBoolean() ? null : randomString()));
             StringBuilder text = new StringBuilder();
-            JsonText.item(text, item, false);
+            JsonText.item(text, item, false, true);
             assertThat(text.toString()).isEqualTo(REFLECTIVE.toJson(item));
             StringBuilder literal = new StringBuilder("\"");
-            JsonText.item(literal, item, true);
+            JsonText.item(literal, item, true, true);
             assertThat(literal.append('"').toString()).isEqualTo(REFLECTIVE.toJson(REFLECTIVE.toJson(item)));
             items.add(random.nextInt(50) == 0 ? null : item);
         }
