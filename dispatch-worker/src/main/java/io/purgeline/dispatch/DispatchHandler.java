@@ -8,6 +8,7 @@ import io.purgeline.contracts.DispatchBatch;
 import io.purgeline.contracts.DispatchMessage;
 import io.purgeline.contracts.Lane;
 import io.purgeline.contracts.SubtaskOutcome;
+import io.purgeline.contracts.TargetList;
 import io.purgeline.runtime.Inbound;
 import io.purgeline.runtime.InflightDeliveries;
 import io.purgeline.runtime.PoisonMessageException;
@@ -69,19 +70,28 @@ public final class DispatchHandler implements QueueConsumer.SortingBatchHandler<
 
     /**
      * Reads a lane message: one task's ({@code dispatch}) or several tasks' ({@code dispatch.batch}) dispatch
-     * messages.
+     * messages. Each message's targets become a {@link TargetList}, written once for all the nodes' requests.
      */
     static Function<Inbound, List<DispatchMessage>> decoder(Codec codec) {
         return in -> {
             if (!DispatchBatch.MESSAGE_TYPE.equals(in.type())) {
-                return List.of(in.decode(codec, DispatchMessage.class));
+                return List.of(withTargetList(in.decode(codec, DispatchMessage.class)));
             }
             List<DispatchMessage> parts = in.decode(codec, DispatchBatch.class).messages();
             if (parts == null || parts.isEmpty()) {
                 throw new PoisonMessageException("dispatch.batch has no messages");
             }
-            return parts;
+            List<DispatchMessage> read = new ArrayList<>(parts.size());
+            for (DispatchMessage m : parts) {
+                read.add(withTargetList(m));
+            }
+            return read;
         };
+    }
+
+    private static DispatchMessage withTargetList(DispatchMessage m) {
+        return m == null || m.targets() == null ? m : new DispatchMessage(m.taskId(), m.apiId(), m.type(),
+                TargetList.of(m.targets()), m.options(), m.priority(), m.lane(), m.deadlineAt(), m.assignments());
     }
 
     /**

@@ -73,6 +73,7 @@ public final class Codec {
         return new GsonBuilder()
                 .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
                 .registerTypeAdapter(Instant.class, new InstantAdapter().nullSafe())
+                .registerTypeAdapterFactory(new TargetList.Adapter())
                 .disableHtmlEscaping();
     }
 

@@ -204,6 +204,25 @@ class CodecTest {
     }
 
     @Test
+    void aTargetListIsWrittenAsTheListItHoldsInEveryMessageThatCarriesIt() {
+        List<String> urls = java.util.Arrays.asList("https://a.example/\u00e9?q=\"1\"", "https://a.example/2", null);
+        List<String> shared = TargetList.of(new java.util.ArrayList<>(urls));
+        AgentSubtask plain = new AgentSubtask("t@n1", "t", TaskType.REFRESH, urls, null, null, TaskOptions.NONE, "k");
+
+        for (String node : List.of("n1", "n2")) { // the second write takes the text the first one made
+            AgentSubtask carrying = new AgentSubtask("t@" + node, "t", TaskType.REFRESH, shared, null, null,
+                    TaskOptions.NONE, "k");
+            assertThat(codec.toJson(carrying)).isEqualTo(codec.toJson(plain).replace("t@n1", "t@" + node));
+        }
+        AgentSubtask read = codec.fromJson(codec.toJson(new AgentSubtask("t@n1", "t", TaskType.REFRESH, shared, null,
+                null, TaskOptions.NONE, "k")), AgentSubtask.class);
+        assertThat(read.urls()).isEqualTo(urls).isNotInstanceOf(TargetList.class);
+        assertThat(shared).isEqualTo(urls);
+        assertThat(TargetList.of(shared)).isSameAs(shared);
+        assertThat(TargetList.of(null)).isNull();
+    }
+
+    @Test
     void taskOptionsWithoutHlsDecodeAsBefore() {
         TaskOptions options = codec.fromJson("{\"soft\":true,\"headers\":{\"User-Agent\":\"x\"}}", TaskOptions.class);
         assertThat(options).isEqualTo(new TaskOptions(true, null, null, java.util.Map.of("User-Agent", "x")));
