@@ -10,6 +10,7 @@ import io.purgeline.contracts.SubtaskState;
 import io.purgeline.contracts.TaskCreated;
 import io.purgeline.contracts.TaskExpiry;
 import io.purgeline.runtime.Utc;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -96,13 +97,20 @@ final class JdbiTaskStore implements TaskStore {
             // Every writer locks a task before any of its subtask rows, so two savers (briefly, after a partition
             // moved) take turns on a task, and the states read below do not change before the upsert.
             List<TaskRow> locked = touched.isEmpty() ? List.of() : sql.lockTasks(Chunks.padded(touched));
-            Chunks.of(planned, s -> ROW_OVERHEAD).forEach(sql::insertPlannedSubtasks);
+            Connection c = h.getConnection();
+            for (List<TaskSql.PlannedSubtask> chunk : Chunks.of(planned, s -> ROW_OVERHEAD)) {
+                SubtaskRows.insertPlanned(c, chunk);
+            }
             Map<String, String> before = states(sql, ended);
-            Chunks.of(ended, o -> ROW_OVERHEAD + length(o.items()) + length(o.lastError()))
-                    .forEach(sql::upsertOutcomes);
+            for (List<TaskSql.Outcome> chunk : Chunks.of(ended,
+                    o -> ROW_OVERHEAD + length(o.items()) + length(o.lastError()))) {
+                SubtaskRows.upsertOutcomes(c, chunk);
+            }
             if (!expiring.isEmpty()) {
-                Chunks.of(expired(sql, expiring, at), o -> ROW_OVERHEAD + length(o.lastError()))
-                        .forEach(sql::upsertOutcomes);
+                for (List<TaskSql.Outcome> chunk : Chunks.of(expired(sql, expiring, at),
+                        o -> ROW_OVERHEAD + length(o.lastError()))) {
+                    SubtaskRows.upsertOutcomes(c, chunk);
+                }
             }
             Set<String> recounted = new HashSet<>(expiring.keySet());
             tasks.forEach(t -> recounted.add(t.taskId()));

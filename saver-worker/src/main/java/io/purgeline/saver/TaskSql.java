@@ -19,7 +19,8 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
- * The saver's SQL over {@code tasks} and {@code subtasks} (V1 migration). Writes are multi-row statements. Every
+ * The saver's SQL over {@code tasks} and {@code subtasks} (V1 migration), but for the writes of subtask rows
+ * ({@link SubtaskRows}). Writes are multi-row statements. Every
  * DATETIME is UTC wall-clock time, bound and read as {@link LocalDateTime} so that no JVM or session time zone takes
  * part.
  */
@@ -76,34 +77,6 @@ interface TaskSql {
             + "accepted_at, deadline_at) VALUES <rows> ON DUPLICATE KEY UPDATE task_id = task_id")
     void insertTasks(@BindMethodsList(value = "rows", methodNames = {"taskId", "apiId", "type", "targets",
             "options", "priority", "lane", "state", "total", "acceptedAt", "deadlineAt"}) List<NewTask> rows);
-
-    /**
-     * Inserts planned subtasks as pending. A subtask whose outcome arrived first keeps its state and only learns its
-     * tier.
-     */
-    @SqlUpdate("INSERT INTO subtasks (subtask_id, task_id, node_id, tier, state, updated_at) VALUES <rows> "
-            + "ON DUPLICATE KEY UPDATE tier = VALUES(tier)")
-    void insertPlannedSubtasks(@BindMethodsList(value = "rows", methodNames = {"subtaskId", "taskId", "nodeId",
-            "tier", "state", "updatedAt"}) List<PlannedSubtask> rows);
-
-    /**
-     * Moves subtasks to their final state unless they are final already: a redelivered or later outcome changes
-     * nothing. MariaDB applies the assignments left to right, so {@code state} comes last and every test before it
-     * still sees the old state.
-     */
-    @SqlUpdate("INSERT INTO subtasks (subtask_id, task_id, node_id, tier, state, attempts, http_code, last_error, "
-            + "items, started_at, finished_at, updated_at) VALUES <rows> ON DUPLICATE KEY UPDATE "
-            + "attempts = IF(state IN " + FINAL + ", attempts, GREATEST(attempts, VALUES(attempts))), "
-            + "http_code = IF(state IN " + FINAL + ", http_code, VALUES(http_code)), "
-            + "last_error = IF(state IN " + FINAL + ", last_error, VALUES(last_error)), "
-            + "items = IF(state IN " + FINAL + ", items, VALUES(items)), "
-            + "started_at = IF(state IN " + FINAL + ", started_at, VALUES(started_at)), "
-            + "finished_at = IF(state IN " + FINAL + ", finished_at, VALUES(finished_at)), "
-            + "updated_at = IF(state IN " + FINAL + ", updated_at, VALUES(updated_at)), "
-            + "state = IF(state IN " + FINAL + ", state, VALUES(state))")
-    void upsertOutcomes(@BindMethodsList(value = "rows", methodNames = {"subtaskId", "taskId", "nodeId", "tier",
-            "state", "attempts", "httpCode", "lastError", "items", "startedAt", "finishedAt", "updatedAt"})
-            List<Outcome> rows);
 
     /** Locks the tasks, so that two savers (briefly, after a partition moved) recount one task one after the other. */
     @SqlQuery("SELECT task_id, api_id, type, state, total, done, failed, expired, accepted_at, finished_at, "
