@@ -98,19 +98,13 @@ final class JdbiTaskStore implements TaskStore {
             // moved) take turns on a task, and the states read below do not change before the upsert.
             List<TaskRow> locked = touched.isEmpty() ? List.of() : sql.lockTasks(Chunks.padded(touched));
             Connection c = h.getConnection();
-            for (List<TaskSql.PlannedSubtask> chunk : Chunks.of(planned, s -> ROW_OVERHEAD)) {
-                SubtaskRows.insertPlanned(c, chunk);
-            }
+            Chunks.of(planned, s -> ROW_OVERHEAD).forEach(chunk -> SubtaskRows.insertPlanned(c, chunk));
             Map<String, String> before = states(sql, ended);
-            for (List<TaskSql.Outcome> chunk : Chunks.of(ended,
-                    o -> ROW_OVERHEAD + length(o.items()) + length(o.lastError()))) {
-                SubtaskRows.upsertOutcomes(c, chunk);
-            }
+            Chunks.of(ended, o -> ROW_OVERHEAD + length(o.items()) + length(o.lastError()))
+                    .forEach(chunk -> SubtaskRows.upsertOutcomes(c, chunk));
             if (!expiring.isEmpty()) {
-                for (List<TaskSql.Outcome> chunk : Chunks.of(expired(sql, expiring, at),
-                        o -> ROW_OVERHEAD + length(o.lastError()))) {
-                    SubtaskRows.upsertOutcomes(c, chunk);
-                }
+                Chunks.of(expired(sql, expiring, at), o -> ROW_OVERHEAD + length(o.lastError()))
+                        .forEach(chunk -> SubtaskRows.upsertOutcomes(c, chunk));
             }
             Set<String> recounted = new HashSet<>(expiring.keySet());
             tasks.forEach(t -> recounted.add(t.taskId()));
