@@ -81,11 +81,7 @@ public final class DispatchHandler implements QueueConsumer.SortingBatchHandler<
             if (parts == null || parts.isEmpty()) {
                 throw new PoisonMessageException("dispatch.batch has no messages");
             }
-            List<DispatchMessage> read = new ArrayList<>(parts.size());
-            for (DispatchMessage m : parts) {
-                read.add(withTargetList(m));
-            }
-            return read;
+            return parts.stream().map(DispatchHandler::withTargetList).toList();
         };
     }
 

@@ -73,12 +73,12 @@ public final class TaskStatusReader {
     }
 
     /** {@code nodes} holds one more than the page when there are more: then the page ends with a cursor. */
-    private static TaskStatus withNodes(TaskStatus t, List<TaskStatus.NodeStatus> nodes, Page items) {
-        boolean more = nodes.size() > items.nodes();
-        List<TaskStatus.NodeStatus> page = more ? nodes.subList(0, items.nodes()) : nodes;
+    private static TaskStatus withNodes(TaskStatus t, List<TaskStatus.NodeStatus> nodes, Page asked) {
+        boolean more = nodes.size() > asked.nodes();
+        List<TaskStatus.NodeStatus> page = more ? nodes.subList(0, asked.nodes()) : nodes;
         List<TaskStatus.NodeStatus> targeted = new ArrayList<>(page.size());
         for (TaskStatus.NodeStatus n : page) {
-            targeted.add(withTargets(n, t.targets(), items.itemsOffset()));
+            targeted.add(withTargets(n, t.targets(), asked.itemsOffset()));
         }
         return new TaskStatus(t.taskId(), t.apiId(), t.type(), t.state(), t.total(), t.done(), t.failed(),
                 t.expired(), t.targets(), t.acceptedAt(), t.deadlineAt(), t.finishedAt(), List.copyOf(targeted),
@@ -89,7 +89,7 @@ public final class TaskStatusReader {
      * A node's items with their targets: an item stored without one stands for the task's target at its index
      * (agents leave out what their position names, see {@code Items}); {@code offset} is the page's first index.
      */
-    static TaskStatus.NodeStatus withTargets(TaskStatus.NodeStatus n, List<String> targets, int offset) {
+    private static TaskStatus.NodeStatus withTargets(TaskStatus.NodeStatus n, List<String> targets, int offset) {
         List<ItemResult> items = n.items();
         List<ItemResult> named = null;
         for (int i = 0; i < items.size(); i++) {
