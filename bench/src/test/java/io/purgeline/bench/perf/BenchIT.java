@@ -1,6 +1,7 @@
 package io.purgeline.bench.perf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -114,14 +115,20 @@ class BenchIT {
     }
 
     @Test
-    void theSilentNodeScenarioMeasuresTheOtherNodesAloneAndBesideARefusingAndASilentNode() throws IOException {
+    void theSilentNodeScenarioMeasuresTheOtherNodesAloneBesideARefusingAndASilentNodeAndAloneAgain()
+            throws IOException {
         Map<String, JsonObject> rows = rows("silent");
-        assertThat(rows).containsOnlyKeys("fleet_10_plus_none", "fleet_10_plus_refusing", "fleet_10_plus_silent");
+        assertThat(rows.keySet()).containsExactly("fleet_10_plus_none", "fleet_10_plus_refusing",
+                "fleet_10_plus_silent", "fleet_10_plus_none_again");
         rows.forEach((c, r) -> {
             assertThat(r.get("count").getAsInt()).as(c).isPositive();
             assertThat(r.get("p50_ms").getAsDouble()).as(c).isPositive();
             assertThat(r.get("tasks").getAsInt()).as(c).isPositive();
         });
+        // The baseline is the mean of the first and last cases, so their changes are opposite (up to rounding).
+        double first = rows.get("fleet_10_plus_none").get("p50_change_pct").getAsDouble();
+        double last = rows.get("fleet_10_plus_none_again").get("p50_change_pct").getAsDouble();
+        assertThat(first + last).isCloseTo(0.0, within(0.15));
     }
 
     /** The scenario's rows by case name. */
