@@ -33,6 +33,23 @@ class CodecTest {
     }
 
     @Test
+    void bodiesEncodedOneAfterAnotherOnAThreadAreEachTheirOwnWhateverTheirSizes() throws Exception {
+        // A thread reuses its buffers between bodies: a large body, then smaller ones, then a large one again.
+        List<AgentSubtask> bodies = java.util.stream.IntStream.of(8000, 3, 40, 0, 12000, 1).mapToObj(n ->
+                new AgentSubtask("t" + n + "@n", "t" + n, TaskType.REFRESH, java.util.stream.IntStream.range(0, n)
+                        .mapToObj(i -> "https://www.example.com/assets/" + i + "-é.js").toList(), null, null, null,
+                        "tok")).toList();
+        List<Encoded> encoded = bodies.stream().map(codec::encode).toList();
+        for (int i = 0; i < bodies.size(); i++) {
+            Encoded e = encoded.get(i);
+            assertThat(codec.decode(e.body(), e.contentEncoding(), AgentSubtask.class)).isEqualTo(bodies.get(i));
+            byte[] json = codec.toJson(bodies.get(i)).getBytes(StandardCharsets.UTF_8);
+            assertThat(e.body()).isEqualTo(e.compressed() ? org.xerial.snappy.Snappy.compress(json) : json);
+        }
+        assertThat(codec.toJson(bodies.get(0)).length()).isGreaterThan(256 * 1024); // beyond what a thread keeps
+    }
+
+    @Test
     void undecodableBodiesFailWithAMessageThatSaysWhy() {
         assertThatThrownBy(() -> codec.decode("{oops".getBytes(StandardCharsets.UTF_8), null, TaskSubmission.class))
                 .isInstanceOf(CodecException.class).hasMessageContaining("not a valid TaskSubmission");
