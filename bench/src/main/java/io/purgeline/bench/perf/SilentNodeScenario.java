@@ -14,9 +14,10 @@ import java.util.UUID;
 
 /**
  * Scenario 6: one-URL tasks, one at a time, on a simulated fleet, first alone, then with one node that refuses
- * connections, then with one that accepts them and never answers, then alone again, after a warm-up of its own. Measured: the other nodes' per-node completion
- * times. A task with a bad node does not complete for a long time (retries), so the next task goes as soon as every
- * fleet node has executed the current one: exactly the situation where head-of-line blocking would show.
+ * connections, then with one that accepts them and never answers, then alone again, after a warm-up of its own.
+ * Measured: the other nodes' per-node completion times. A task with a bad node does not complete for a long time
+ * (retries), so the next task goes as soon as every fleet node has executed the current one: exactly the situation
+ * where head-of-line blocking would show.
  */
 public final class SilentNodeScenario implements Scenario {
     private static final String SILENT_HOST = "127.0.1.250";

@@ -103,10 +103,10 @@ public final class Codec {
      * A thread's buffers for encoding, kept between bodies. Written into a new builder and compressed by
      * {@link Snappy#compress(byte[])}, a body had been copied five times (the builder grown by doubling, the string,
      * its bytes, snappy's worst-case buffer, the exact copy): a two-subtask batch of 100 URLs each allocated 71 KB and
-     * took 35-43 µs to encode (C1), 23 KB and 22-34 µs now; encoding was a quarter of what dispatch-worker allocated. (An
-     * {@code OutputStreamWriter} into a kept byte buffer, which would save the two copies left, allocated more: Java
-     * 17's stream encoder copies every string it is given into a new array.) Buffers that grew beyond {@link #KEPT}
-     * for a large body are let go.
+     * took 35-43 µs to encode (C1), 23 KB and 22-34 µs now; encoding was a quarter of what dispatch-worker allocated.
+     * (An {@code OutputStreamWriter} into a kept byte buffer, which would save the two copies left, allocated more:
+     * Java 17's stream encoder copies every string it is given into a new array.) Buffers that grew beyond
+     * {@link #KEPT} for a large body are let go.
      */
     private static final class Scratch {
         private static final int KEPT = 256 * 1024;
