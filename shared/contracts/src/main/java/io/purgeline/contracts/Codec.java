@@ -196,16 +196,37 @@ public final class Codec {
             throw new CodecException("unsupported content encoding '" + contentEncoding + "' (use snappy or none)", null);
         }
         try {
-            requireAtMost(Snappy.uncompressedLength(body), maxInflated, "snappy body would inflate to");
+            int declared = Snappy.uncompressedLength(body);
+            requireAtMost(declared, maxInflated, "snappy body would inflate to");
             if (!Snappy.isValidCompressedBuffer(body)) {
                 throw new CodecException("body is marked snappy but is not a valid snappy block", null);
             }
-            return new String(Snappy.uncompress(body), StandardCharsets.UTF_8);
+            byte[] inflated = inflated(declared);
+            int length = Snappy.uncompress(body, 0, body.length, inflated, 0);
+            return new String(inflated, 0, length, StandardCharsets.UTF_8);
         } catch (CodecException e) {
             throw e;
         } catch (IOException | RuntimeException | SnappyError e) {
             throw new CodecException("body is marked snappy but does not decompress: " + rootMessage(e), e);
         }
+    }
+
+    private static final ThreadLocal<byte[]> INFLATED = ThreadLocal.withInitial(() -> new byte[4096]);
+
+    /**
+     * The thread's kept buffer for inflating a body into before it becomes text (a new one per body was an eighth of
+     * what decoding an agent's answer allocated), at least {@code length} bytes; one grown for a large body is let go.
+     */
+    private static byte[] inflated(int length) {
+        byte[] kept = INFLATED.get();
+        if (kept.length >= length) {
+            return kept;
+        }
+        byte[] grown = new byte[length];
+        if (length <= Scratch.KEPT) {
+            INFLATED.set(grown);
+        }
+        return grown;
     }
 
     private static void requireAtMost(long length, int max, String what) {

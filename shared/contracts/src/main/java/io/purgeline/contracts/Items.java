@@ -56,7 +56,7 @@ public final class Items {
 
     /** Items made here (by an agent, a test): encoded once, now. */
     public static Items of(List<ItemResult> items) {
-        Builder b = new Builder(false, null);
+        Builder b = new Builder(false, null, new StringBuilder(sizeFor(items.size())));
         items.forEach(b::add);
         return b.build();
     }
@@ -66,7 +66,7 @@ public final class Items {
      * answer that asks for it ({@link #impliedTargets}).
      */
     public static Items of(List<ItemResult> items, List<String> targets) {
-        Builder b = new Builder(false, targets);
+        Builder b = new Builder(false, targets, new StringBuilder(sizeFor(items.size())));
         items.forEach(b::add);
         return b.build();
     }
@@ -87,18 +87,25 @@ public final class Items {
     static final class Builder {
         private final boolean literal;
         private final List<String> targets;
-        private final StringBuilder text = new StringBuilder(256);
+        private final StringBuilder text;
         private final StringBuilder implied;
         private int count;
         private int firstUntargeted = -1;
         private ItemResult firstFailing;
         private ItemResult last;
 
-        Builder(boolean literal, List<String> targets) {
+        /**
+         * @param text where the items' text is written, emptied first: a builder sized for them, or one a thread
+         *             keeps for reading items (grown from a small one, the text of 100 items had been copied 6 times)
+         */
+        Builder(boolean literal, List<String> targets, StringBuilder text) {
             this.literal = literal;
             this.targets = targets;
+            this.text = text;
+            text.setLength(0);
             text.append(literal ? "\"[" : "[");
-            implied = targets == null ? null : new StringBuilder(128).append(literal ? "\"[" : "[");
+            implied = targets == null ? null
+                    : new StringBuilder(text.capacity()).append(literal ? "\"[" : "[");
         }
 
         void add(ItemResult item) {
@@ -131,6 +138,11 @@ public final class Items {
                     implied == null ? null : implied.append(end).toString(), count, firstFailing, last,
                     firstUntargeted);
         }
+    }
+
+    /** Room for the text of this many items without targets (an item is about 45 characters), at least 256. */
+    private static int sizeFor(int items) {
+        return Math.max(256, items * 48 + 8);
     }
 
     /**

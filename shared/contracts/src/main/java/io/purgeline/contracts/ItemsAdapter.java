@@ -33,7 +33,7 @@ final class ItemsAdapter implements TypeAdapterFactory {
             @Override
             public Items read(JsonReader in) throws IOException {
                 // Items read here go on in a save: written as the literal a save carries, they are not escaped again.
-                Items.Builder items = new Items.Builder(true, null);
+                Items.Builder items = new Items.Builder(true, null, kept());
                 in.beginArray();
                 while (in.hasNext()) {
                     items.add(item.read(in));
@@ -42,6 +42,20 @@ final class ItemsAdapter implements TypeAdapterFactory {
                 return items.build();
             }
         }.nullSafe();
+    }
+
+    private static final ThreadLocal<StringBuilder> TEXT = ThreadLocal.withInitial(() -> new StringBuilder(4096));
+    /** Characters of a thread's kept builder beyond which it is let go after a large array. */
+    private static final int KEPT = 256 * 1024;
+
+    /** The thread's builder for the text of items being read; no read of items starts inside another. */
+    private static StringBuilder kept() {
+        StringBuilder text = TEXT.get();
+        if (text.capacity() > KEPT) {
+            text = new StringBuilder(4096);
+            TEXT.set(text);
+        }
+        return text;
     }
 
     /**

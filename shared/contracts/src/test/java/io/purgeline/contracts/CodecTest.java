@@ -145,6 +145,25 @@ class CodecTest {
     }
 
     @Test
+    void answersReadOneAfterAnotherOnAThreadEachKeepTheirOwnItems() {
+        // Reading items, a thread reuses its text buffer: a large answer, a small one, an empty one, a large one.
+        List<BatchQueued> answers = java.util.stream.IntStream.of(7000, 2, 0, 9000).mapToObj(n -> new BatchQueued(
+                "queued", 1, 0, List.of(), List.of(new SubtaskResult("t" + n + "@n", "t" + n, "tok", SubtaskState.DONE,
+                        Items.of(java.util.stream.IntStream.range(0, n).mapToObj(i -> new ItemResult(
+                                "https://a.example/" + n + "/" + i, 200, i, 3, null)).toList()), null, null))))
+                .toList();
+        List<Encoded> bodies = answers.stream().map(codec::encode).toList();
+        List<BatchQueued> read = bodies.stream().map(b -> codec.decode(b.body(), b.contentEncoding(),
+                BatchQueued.class)).toList();
+        for (int i = 0; i < answers.size(); i++) {
+            assertThat(read.get(i).results().get(0).items().json())
+                    .isEqualTo(answers.get(i).results().get(0).items().json());
+            assertThat(read.get(i).results().get(0).items().count())
+                    .isEqualTo(answers.get(i).results().get(0).items().count());
+        }
+    }
+
+    @Test
     void itemsAreReadOnceWhereTheyEnterAndPassedOnAsTheTextTheSaverStores() {
         ItemResult ok = new ItemResult("https://a.example/1", 200, 0, 3, null);
         ItemResult failed = new ItemResult("https://a.example/\u00e9?q=\"2\"", 503, 0, 40, "the cache refused PURGE",
