@@ -45,13 +45,11 @@ final class ItemsAdapter implements TypeAdapterFactory {
     }
 
     private static final ThreadLocal<StringBuilder> TEXT = ThreadLocal.withInitial(() -> new StringBuilder(4096));
-    /** Characters of a thread's kept builder beyond which it is let go after a large array. */
-    private static final int KEPT = 256 * 1024;
 
     /** The thread's builder for the text of items being read; no read of items starts inside another. */
     private static StringBuilder kept() {
         StringBuilder text = TEXT.get();
-        if (text.capacity() > KEPT) {
+        if (text.capacity() > Codec.KEPT) {
             text = new StringBuilder(4096);
             TEXT.set(text);
         }
