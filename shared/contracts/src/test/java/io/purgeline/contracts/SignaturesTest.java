@@ -19,6 +19,16 @@ class SignaturesTest {
     }
 
     @Test
+    void hmacsAreRfc4231sWhateverKeyTheThreadUsedBefore() {
+        String rfc4231Case2 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+        assertThat(Signatures.hmacHex("Jefe", "what do ya want for nothing?")).isEqualTo(rfc4231Case2);
+        String other = Signatures.hmacHex("another key", "what do ya want for nothing?");
+        assertThat(other).isNotEqualTo(rfc4231Case2);
+        assertThat(Signatures.hmacHex("Jefe", "what do ya want for nothing?")).isEqualTo(rfc4231Case2);
+        assertThat(Signatures.hmacHex("another key", "what do ya want for nothing?")).isEqualTo(other);
+    }
+
+    @Test
     void callbackTokensMatchOnlyTheirSubtask() {
         String token = Signatures.callbackToken("k", "task@edge-1");
         assertThat(Signatures.matches(token, Signatures.callbackToken("k", "task@edge-1"))).isTrue();
