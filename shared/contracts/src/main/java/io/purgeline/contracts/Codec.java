@@ -104,33 +104,61 @@ public final class Codec {
      */
     static final int KEPT = 64 * 1024;
 
+    /** The calling thread's buffers. */
+    static Scratch scratch() {
+        return SCRATCH.get();
+    }
+
     /**
-     * A thread's buffers for encoding, kept between bodies. Written into a new builder and compressed by
+     * A thread's buffers for encoding and decoding, kept between bodies. Written into a new builder and compressed by
      * {@link Snappy#compress(byte[])}, a body had been copied five times (the builder grown by doubling, the string,
      * its bytes, snappy's worst-case buffer, the exact copy): a two-subtask batch of 100 URLs each allocated 71 KB and
      * took 35-43 µs to encode (C1), 23 KB and 22-34 µs now; encoding was a quarter of what dispatch-worker allocated.
      * (An {@code OutputStreamWriter} into a kept byte buffer, which would save the two copies left, allocated more:
-     * Java 17's stream encoder copies every string it is given into a new array.) Buffers that grew beyond
-     * {@link Codec#KEPT} for a large body are let go.
+     * Java 17's stream encoder copies every string it is given into a new array.) Decoding inflates into a kept array
+     * and writes the text of the items it reads into a kept builder (a new one each was a third of what decoding an
+     * agent's answer allocated). A buffer grown beyond {@link Codec#KEPT} for a large body is let go.
      */
-    private static final class Scratch {
-        private StringBuilder text = new StringBuilder(4096);
-        private byte[] compressed = new byte[0];
+    static final class Scratch {
+        private StringBuilder json = new StringBuilder(4096);
+        private StringBuilder items = new StringBuilder(4096);
+        private byte[] compressed = new byte[4096];
+        private byte[] inflated = new byte[4096];
 
         String json(Object value) {
-            if (text.capacity() > KEPT) {
-                text = new StringBuilder(4096);
-            }
-            text.setLength(0);
-            GSON.toJson(value, text);
-            return text.toString();
+            json = emptied(json);
+            GSON.toJson(value, json);
+            return json.toString();
+        }
+
+        /** The builder for the text of items being read (no read of items starts inside another), emptied. */
+        StringBuilder items() {
+            items = emptied(items);
+            return items;
         }
 
         byte[] compressed(int atLeast) {
-            if (compressed.length < atLeast || compressed.length > KEPT && atLeast <= KEPT) {
-                compressed = new byte[atLeast];
+            byte[] b = atLeast(compressed, atLeast);
+            compressed = b.length <= KEPT ? b : compressed;
+            return b;
+        }
+
+        byte[] inflated(int atLeast) {
+            byte[] b = atLeast(inflated, atLeast);
+            inflated = b.length <= KEPT ? b : inflated;
+            return b;
+        }
+
+        private static StringBuilder emptied(StringBuilder kept) {
+            if (kept.capacity() > KEPT) {
+                return new StringBuilder(4096);
             }
-            return compressed;
+            kept.setLength(0);
+            return kept;
+        }
+
+        private static byte[] atLeast(byte[] kept, int length) {
+            return kept.length >= length ? kept : new byte[length];
         }
     }
 
@@ -205,7 +233,7 @@ public final class Codec {
             if (!Snappy.isValidCompressedBuffer(body)) {
                 throw new CodecException("body is marked snappy but is not a valid snappy block", null);
             }
-            byte[] inflated = inflated(declared);
+            byte[] inflated = SCRATCH.get().inflated(declared);
             int length = Snappy.uncompress(body, 0, body.length, inflated, 0);
             return new String(inflated, 0, length, StandardCharsets.UTF_8);
         } catch (CodecException e) {
@@ -213,24 +241,6 @@ public final class Codec {
         } catch (IOException | RuntimeException | SnappyError e) {
             throw new CodecException("body is marked snappy but does not decompress: " + rootMessage(e), e);
         }
-    }
-
-    private static final ThreadLocal<byte[]> INFLATED = ThreadLocal.withInitial(() -> new byte[4096]);
-
-    /**
-     * The thread's kept buffer for inflating a body into before it becomes text (a new one per body was an eighth of
-     * what decoding an agent's answer allocated), at least {@code length} bytes; one grown for a large body is let go.
-     */
-    private static byte[] inflated(int length) {
-        byte[] kept = INFLATED.get();
-        if (kept.length >= length) {
-            return kept;
-        }
-        byte[] grown = new byte[length];
-        if (length <= KEPT) {
-            INFLATED.set(grown);
-        }
-        return grown;
     }
 
     private static void requireAtMost(long length, int max, String what) {

@@ -33,7 +33,7 @@ final class ItemsAdapter implements TypeAdapterFactory {
             @Override
             public Items read(JsonReader in) throws IOException {
                 // Items read here go on in a save: written as the literal a save carries, they are not escaped again.
-                Items.Builder items = new Items.Builder(true, null, kept());
+                Items.Builder items = new Items.Builder(true, null, Codec.scratch().items());
                 in.beginArray();
                 while (in.hasNext()) {
                     items.add(item.read(in));
@@ -42,18 +42,6 @@ final class ItemsAdapter implements TypeAdapterFactory {
                 return items.build();
             }
         }.nullSafe();
-    }
-
-    private static final ThreadLocal<StringBuilder> TEXT = ThreadLocal.withInitial(() -> new StringBuilder(4096));
-
-    /** The thread's builder for the text of items being read; no read of items starts inside another. */
-    private static StringBuilder kept() {
-        StringBuilder text = TEXT.get();
-        if (text.capacity() > Codec.KEPT) {
-            text = new StringBuilder(4096);
-            TEXT.set(text);
-        }
-        return text;
     }
 
     /**
