@@ -81,9 +81,11 @@ public final class AgentClient {
         // The agent refuses a token it has seen; two sends of one body within a second would sign alike (a stored
         // delivery parked twice and replayed together), so each send carries a nonce of its own.
         // An agent that knows answer_ms answers with the results finished by then; one that does not ignores it. Items
-        // with implied targets (Items) are passed on and stored so; an agent that does not know them sends targets.
+        // written as rows with implied targets (Items) are passed on and stored so; an agent that does not know rows
+        // writes objects (with implied targets if it knows those), which are read as well.
         URI once = URI.create(uri + "?nonce=" + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + (answerWithin.isZero() ? "" : "&answer_ms=" + answerWithin.toMillis() + "&implied_targets=1"));
+                + (answerWithin.isZero() ? ""
+                        : "&answer_ms=" + answerWithin.toMillis() + "&implied_targets=1&item_rows=1"));
         AgentBatch batch = batchFor(first.nodeId(), parcels);
         return SignedPost.send(client, once, codec.encode(batch), first.nodeId(),
                         keys.signingKey(first.nodeId()), timeout)

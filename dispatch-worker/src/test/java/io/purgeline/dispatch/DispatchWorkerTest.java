@@ -212,7 +212,10 @@ class DispatchWorkerTest {
             assertThat(saved.nodeId()).isEqualTo("edge-1");
             assertThat(saved.attempts()).isEqualTo(1);
             assertThat(saved.httpCode()).isEqualTo(200);
-            assertThat(edge.received().get(0).path()).contains("answer_ms=250").contains("implied_targets=1");
+            assertThat(edge.received().get(0).path()).contains("answer_ms=250").contains("implied_targets=1")
+                    .contains("item_rows=1");
+            // Rows with the target implied, as the agent wrote them: stored so, the status API puts targets back.
+            assertThat(saved.items().json()).isEqualTo("[[200,0,1]]");
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     ns.redis().zscore(ns.keys().inflight(), "task-answered@edge-1") == null);
         }

@@ -71,14 +71,17 @@ final class FakeAgent implements AutoCloseable {
 
     /**
      * An agent that finishes every subtask before answering and puts the results in its answer, each with the token
-     * made with {@code tokenKey} (the node's key for a genuine agent, another for a forger).
+     * made with {@code tokenKey} (the node's key for a genuine agent, another for a forger); its items as rows when
+     * the request asks for them, as the real agent does.
      */
     static FakeAgent finishing(String tokenKey) throws IOException {
         return startOn(0, r -> 202, r -> {
-            List<SubtaskResult> results = r.batch().subtasks().stream().map(s -> new SubtaskResult(s.subtaskId(),
-                    s.taskId(), Signatures.callbackToken(tokenKey, s.subtaskId()), SubtaskState.DONE,
-                    Items.of(List.of(new ItemResult(s.urls().get(0), 200, 0, 1, null))), Instant.now(),
-                    Instant.now()))
+            boolean rows = r.path().contains("item_rows=1");
+            List<SubtaskResult> results = r.batch().subtasks().stream().map(s -> {
+                Items items = Items.of(List.of(new ItemResult(s.urls().get(0), 200, 0, 1, null)), s.urls());
+                return new SubtaskResult(s.subtaskId(), s.taskId(), Signatures.callbackToken(tokenKey, s.subtaskId()),
+                        SubtaskState.DONE, rows ? items.rows() : items, Instant.now(), Instant.now());
+            })
                     .toList();
             return Codec.standard().toJson(new BatchQueued(BatchQueued.QUEUED, results.size(), 0, List.of(),
                     results));

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.purgeline.contracts.AgentCallback;
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.Encoded;
+import io.purgeline.contracts.Items;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.service.NodeLinkKeys;
 import io.purgeline.service.SignedPost;
@@ -110,9 +111,15 @@ public final class ResultReporter implements AutoCloseable {
         decode(remembered).forEach(r -> report(callbackApi, r));
     }
 
-    /** The results a remembered body (made by {@link #encode}) holds. */
+    /**
+     * The results a remembered body (made by {@link #encode}) holds, their items as objects again, as first reported
+     * (items read are written as rows, see {@link Items}).
+     */
     public List<SubtaskResult> decode(Encoded remembered) {
-        return codec.decode(remembered.body(), remembered.contentEncoding(), AgentCallback.class).results();
+        return codec.decode(remembered.body(), remembered.contentEncoding(), AgentCallback.class).results().stream()
+                .map(r -> r.items() == null ? r : new SubtaskResult(r.subtaskId(), r.taskId(), r.callbackToken(),
+                        r.state(), r.items().objects(), r.startedAt(), r.finishedAt()))
+                .toList();
     }
 
     /** One callback API's results: those waiting, and whether a callback is on its way there. */

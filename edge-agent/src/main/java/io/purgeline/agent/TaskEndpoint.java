@@ -4,6 +4,7 @@ import io.purgeline.contracts.AgentBatch;
 import io.purgeline.contracts.AgentSubtask;
 import io.purgeline.contracts.BatchQueued;
 import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.Items;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.service.HttpCall;
 import io.purgeline.service.HttpError;
@@ -22,7 +23,8 @@ import java.util.concurrent.CompletionStage;
  * with the results finished by then; every other result follows by callback. The answer counts the subtasks that
  * were {@code duplicates} (already running or recently done here): those are not executed again, and names those
  * still running. A held answer holds no server thread. Asked with {@code implied_targets=1}, the answer's items leave
- * out every target that their index in the subtask's targets already names.
+ * out every target that their index in the subtask's targets already names; with {@code item_rows=1}, they are
+ * written as rows ({@link Items}), leaving those targets out too.
  */
 public final class TaskEndpoint implements AsyncRoute {
     public static final String PATH = "/v1/agent/task";
@@ -46,7 +48,8 @@ public final class TaskEndpoint implements AsyncRoute {
         RequestVerifier.Verified signed = verifier.verify(call);
         try {
             Duration answerWithin = answerWithin(call.query("answer_ms"));
-            boolean impliedTargets = impliedTargets(call.query("implied_targets"));
+            boolean impliedTargets = flag(call, "implied_targets");
+            boolean rows = flag(call, "item_rows");
             AgentBatch batch = call.bodyAs(codec, AgentBatch.class);
             URI callbackApi = validate(batch);
             SubtaskRunner.Admission admission = runner.offer(batch, callbackApi, answerWithin);
@@ -58,7 +61,7 @@ public final class TaskEndpoint implements AsyncRoute {
             }
             return admission.answer().thenApply(results -> HttpReply.json(202, new BatchQueued(BatchQueued.QUEUED,
                     batch.subtasks().size(), admission.duplicates(), admission.stillRunning(),
-                    impliedTargets ? withImpliedTargets(results) : results)));
+                    inForm(results, rows, impliedTargets))));
         } catch (RuntimeException e) {
             verifier.release(signed);
             throw e;
@@ -82,23 +85,29 @@ public final class TaskEndpoint implements AsyncRoute {
         return Duration.ofMillis(ms);
     }
 
-    /** {@code implied_targets=1}: the dispatcher reads an item without a target as its subtask's target there. */
-    private static boolean impliedTargets(String value) {
+    /**
+     * A flag of the answer's form: {@code implied_targets=1}, the dispatcher reads an item without a target as its
+     * subtask's target there; {@code item_rows=1}, it reads items written as rows (and so implied targets too).
+     */
+    private static boolean flag(HttpCall call, String name) {
+        String value = call.query(name);
         if (value == null) {
             return false;
         }
         if (!value.equals("1")) {
-            throw HttpError.badRequest("implied_targets must be 1 when given, got '" + value + "'");
+            throw HttpError.badRequest(name + " must be 1 when given, got '" + value + "'");
         }
         return true;
     }
 
-    /** The results with every item's target left out where its index in the subtask's targets names it. */
-    private static List<SubtaskResult> withImpliedTargets(List<SubtaskResult> results) {
+    /** The results with their items in the form the dispatcher reads. */
+    private static List<SubtaskResult> inForm(List<SubtaskResult> results, boolean rows, boolean impliedTargets) {
         List<SubtaskResult> out = new ArrayList<>(results.size());
         for (SubtaskResult r : results) {
-            out.add(r.items() == null ? r : new SubtaskResult(r.subtaskId(), r.taskId(), r.callbackToken(),
-                    r.state(), r.items().impliedTargets(), r.startedAt(), r.finishedAt()));
+            Items items = r.items() == null ? null
+                    : rows ? r.items().rows() : impliedTargets ? r.items().impliedTargets() : r.items().objects();
+            out.add(items == r.items() ? r : new SubtaskResult(r.subtaskId(), r.taskId(), r.callbackToken(),
+                    r.state(), items, r.startedAt(), r.finishedAt()));
         }
         return out;
     }

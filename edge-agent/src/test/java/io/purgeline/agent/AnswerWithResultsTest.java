@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.purgeline.contracts.BatchQueued;
 import io.purgeline.contracts.Codec;
+import io.purgeline.contracts.ItemResult;
 import io.purgeline.contracts.Signatures;
 import io.purgeline.contracts.SubtaskResult;
 import io.purgeline.contracts.SubtaskState;
@@ -91,6 +92,47 @@ class AnswerWithResultsTest {
         assertThat(cache.received("/implied/a.png")).hasSize(1);
         assertThat(cache.received("/implied/b.png")).hasSize(1);
         noCallbackFor(id);
+    }
+
+    @Test
+    void askedForRowsTheAnswerWritesItemsAsRowsAndARememberedResultInTheFormEachAnswerAsks() throws Exception {
+        String id = "held-rows@" + AgentUnderTest.NODE_ID;
+        List<String> urls = List.of("http://cdn.example.org/rows/a.png", "http://cdn.example.org/rows/b.png");
+        var batch = agent.batch(id, TaskType.REFRESH, urls);
+
+        ContentResponse r = agent.send(batch, "answer_ms=5000&implied_targets=1&item_rows=1");
+
+        assertThat(r.getContentAsString()).contains("\"items\":[[200,0,").doesNotContain("rows/")
+                .doesNotContain("http_code");
+        assertThat(answerOf(r).results()).singleElement().satisfies(result -> {
+            assertThat(result.state()).isEqualTo(SubtaskState.DONE);
+            assertThat(result.items().list()).hasSize(2).allSatisfy(i -> {
+                assertThat(i.target()).isNull();
+                assertThat(i.httpCode()).isEqualTo(200);
+            });
+        });
+        // Sent again, the remembered result: as objects with their targets to a dispatcher that asks for neither,
+        // as rows to one that asks for rows.
+        ContentResponse objects = agent.send(batch, "answer_ms=5000&nonce=objects");
+        assertThat(objects.getContentAsString()).contains("{\"target\":\"http://cdn.example.org/rows/a.png\","
+                + "\"http_code\":200,");
+        assertThat(answerOf(objects).results().get(0).items().list()).extracting(ItemResult::target)
+                .containsExactlyElementsOf(urls);
+        ContentResponse rows = agent.send(batch, "answer_ms=5000&implied_targets=1&item_rows=1&nonce=rows");
+        assertThat(rows.getContentAsString()).contains("\"items\":[[200,0,");
+        assertThat(answerOf(rows).duplicates()).isEqualTo(1);
+        assertThat(cache.received("/rows/a.png")).hasSize(1);
+        noCallbackFor(id);
+    }
+
+    @Test
+    void itemRowsOtherThan1AreRefusedWith400() throws Exception {
+        ContentResponse r = agent.send(agent.batch("held-7@" + AgentUnderTest.NODE_ID, TaskType.REFRESH,
+                List.of("http://cdn.example.org/z.png")), "answer_ms=100&item_rows=true");
+
+        assertThat(r.getStatus()).isEqualTo(400);
+        assertThat(r.getContentAsString()).contains("item_rows must be 1 when given, got 'true'");
+        assertThat(cache.received("/z.png")).isEmpty();
     }
 
     @Test

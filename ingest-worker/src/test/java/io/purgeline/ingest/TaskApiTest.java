@@ -295,7 +295,7 @@ class TaskApiTest {
     }
 
     @Test
-    void anItemStoredWithoutATargetIsShownWithTheTasksTargetAtItsIndex() throws Exception {
+    void anItemStoredWithoutATargetIsShownWithTheTasksTargetAtItsIndexRowsAndObjectsAlike() throws Exception {
         ns.database().jdbi().useHandle(h -> {
             h.execute("""
                     INSERT INTO tasks (task_id, api_id, type, targets, options, priority, lane, state, total, done,
@@ -307,13 +307,16 @@ class TaskApiTest {
                     INSERT INTO subtasks (subtask_id, task_id, node_id, tier, state, attempts, http_code, last_error,
                                           items, started_at, finished_at, updated_at)
                     VALUES ('acme:implied@edge-1', 'acme:implied', 'edge-1', 1, 'done', 1, 200, NULL,
-                            '[{"http_code":200,"bytes":0,"elapsed_ms":1},
-                              {"target":"https://a.example/y/extra.ts","http_code":200,"bytes":9,"elapsed_ms":2},
+                            '[[200,0,1],
+                              [200,9,2,null,null,"https://a.example/y/extra.ts"],
                               {"http_code":404,"bytes":0,"elapsed_ms":3},
-                              {"http_code":200,"bytes":0,"elapsed_ms":4}]',
+                              [200,0,4]]',
                             '2026-03-01 12:00:01', '2026-03-01 12:00:02', '2026-03-01 12:00:02')""");
         });
 
+        // Stored as rows (and, from before rows, as objects), shown as objects.
+        assertThat(http.get("/v1/tasks/implied").body())
+                .contains("{\"target\":\"https://a.example/x\",\"http_code\":200,\"bytes\":0,\"elapsed_ms\":1}");
         TaskStatus all = body(http.get("/v1/tasks/implied"), TaskStatus.class);
         assertThat(all.nodes().get(0).items()).extracting(ItemResult::target).containsExactly(
                 "https://a.example/x", "https://a.example/y/extra.ts", "https://a.example/z", null);

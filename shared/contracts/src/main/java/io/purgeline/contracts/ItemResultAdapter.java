@@ -1,6 +1,7 @@
 package io.purgeline.contracts;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonParseException;
 import com.google.gson.TypeAdapter;
 import com.google.gson.TypeAdapterFactory;
 import com.google.gson.reflect.TypeToken;
@@ -14,7 +15,7 @@ import java.io.IOException;
  * without its per-field reflection and type look-ups: every result carries one item per URL, and the saver spent
  * over half its time writing items into the {@code subtasks.items} column and most of the rest reading them. The
  * lenient codec reads them by hand too (unknown fields skipped, as Gson does); the strict one reads through the
- * adapter behind this one, which refuses unknown fields.
+ * adapter behind this one, which refuses unknown fields. Both read an item written as a row ({@link Items}) by hand.
  */
 final class ItemResultAdapter implements TypeAdapterFactory {
     private final boolean readByHand;
@@ -58,6 +59,9 @@ final class ItemResultAdapter implements TypeAdapterFactory {
 
             @Override
             public ItemResult read(JsonReader in) throws IOException {
+                if (in.peek() == JsonToken.BEGIN_ARRAY) {
+                    return row(in);
+                }
                 if (!readByHand) {
                     return reader.read(in);
                 }
@@ -91,6 +95,38 @@ final class ItemResultAdapter implements TypeAdapterFactory {
                 in.endObject();
                 return new ItemResult(target, httpCode, bytes, elapsedMs, error, seen);
             }
+
+            /**
+             * An item written as a row ({@link JsonText#row}). A row longer than six values is refused by both
+             * codecs: it is not a form any agent writes, and its extra values could not be read as anything.
+             */
+            private ItemResult row(JsonReader in) throws IOException {
+                String at = in.getPath();
+                in.beginArray();
+                int httpCode = in.nextInt();
+                long bytes = in.nextLong();
+                long elapsedMs = in.nextLong();
+                String error = in.hasNext() ? nullableString(in) : null;
+                Verification seen = null;
+                if (in.hasNext()) {
+                    seen = verification.read(in);
+                }
+                String target = in.hasNext() ? nullableString(in) : null;
+                if (in.hasNext()) {
+                    throw new JsonParseException("item at " + at + " has more than the 6 values of a row"
+                            + " [http_code, bytes, elapsed_ms, error, verification, target]");
+                }
+                in.endArray();
+                return new ItemResult(target, httpCode, bytes, elapsedMs, error, seen);
+            }
         };
+    }
+
+    private static String nullableString(JsonReader in) throws IOException {
+        if (in.peek() == JsonToken.NULL) {
+            in.nextNull();
+            return null;
+        }
+        return in.nextString();
     }
 }

@@ -16,15 +16,22 @@ import java.util.List;
  * they travel as one JSON string holding that array's text, which the saver reads without parsing it again; see
  * {@link ItemsAdapter}.
  *
+ * <p>An item is a JSON object ({@code {"http_code":200,"bytes":0,"elapsed_ms":3}}) or a row, the same values by
+ * position ({@code [200,0,3]}: http_code, bytes, elapsed_ms, error, verification, target, trailing nulls left out;
+ * see {@link JsonText#row}); every reader takes both. Items read (from an answer, a callback) are written on as rows,
+ * so saves carry and {@code subtasks.items} stores rows; an agent makes objects, and rows too for an answer to a
+ * dispatcher that asks for them ({@code item_rows=1}). A row is about a fifth of an object's characters, and reading
+ * an object made a string of each of its names: reading items was a fifth of dispatch-worker's processor.
+ *
  * <p>An item without a target stands for the subtask's target at the same index: in the answer to a dispatcher that
- * asks for it ({@code implied_targets=1}) the agent leaves out every target that its position already names, and the
- * items go on and are stored so. The target was most of an item's bytes (a URL against a few numbers) and so most of
- * what dispatch-worker read, the saver unescaped and MariaDB stored for every node; the status API puts the targets
- * back from the task's.
+ * asks for it ({@code implied_targets=1}, or {@code item_rows=1}) the agent leaves out every target that its position
+ * already names, and the items go on and are stored so. The target was most of an item's bytes (a URL against a few
+ * numbers) and so most of what dispatch-worker read, the saver unescaped and MariaDB stored for every node; the
+ * status API puts the targets back from the task's.
  */
 public final class Items {
     /** No items: what a result that reported none records. */
-    public static final Items NONE = new Items("[]", null, null, 0, null, null, -1);
+    public static final Items NONE = new Items("[]", null, null, null, 0, null, null, -1);
 
     private static final Type LIST = TypeToken.getParameterized(List.class, ItemResult.class).getType();
 
@@ -36,90 +43,130 @@ public final class Items {
      */
     private String json;
     private String literal;
-    /** The array's JSON with the targets that positions imply left out; null unless made with the targets. */
-    private final String implied;
+    /** Items an agent made: the same as rows, with the targets their positions imply left out; else null. */
+    private final String rows;
+    /** Items an agent made for a subtask: its targets; else null. */
+    private final List<String> targets;
     private final int count;
     private final ItemResult firstFailing;
     private final ItemResult last;
     private final int firstUntargeted;
 
-    Items(String json, String literal, String implied, int count, ItemResult firstFailing, ItemResult last,
-            int firstUntargeted) {
+    private Items(String json, String literal, String rows, List<String> targets, int count, ItemResult firstFailing,
+            ItemResult last, int firstUntargeted) {
         this.json = json;
         this.literal = literal;
-        this.implied = implied;
+        this.rows = rows;
+        this.targets = targets;
         this.count = count;
         this.firstFailing = firstFailing;
         this.last = last;
         this.firstUntargeted = firstUntargeted;
     }
 
-    /** Items made here (by an agent, a test): encoded once, now. */
+    /** Items made here (by an agent, a test): encoded once, now, as objects and as rows. */
     public static Items of(List<ItemResult> items) {
-        Builder b = new Builder(false, null, new StringBuilder(sizeFor(items.size())));
-        items.forEach(b::add);
-        return b.build();
+        return of(items, null);
     }
 
     /**
-     * Items an agent made for a subtask with these targets: also written with the implied targets left out, for an
-     * answer that asks for it ({@link #impliedTargets}).
+     * Items an agent made for a subtask with these targets: also written as rows with the implied targets left out,
+     * for an answer that asks for rows ({@link #rows}).
      */
     public static Items of(List<ItemResult> items, List<String> targets) {
-        Builder b = new Builder(false, targets, new StringBuilder(sizeFor(items.size())));
+        Builder b = new Builder(targets, items.size());
         items.forEach(b::add);
         return b.build();
     }
 
     /**
-     * These items with every target that equals the subtask's target at the item's index left out; the same items
-     * where that form was not made (items read rather than made here), which say the same with their targets.
+     * These items as objects, for an answer to a dispatcher that did not ask for rows: as made, or read and written
+     * again (items an agent remembered from an earlier answer; a result's are a few dozen, and rarely asked twice).
      */
-    public Items impliedTargets() {
-        return implied == null ? this : new Items(implied, null, null, count, firstFailing, last, firstUntargeted);
+    public Items objects() {
+        return rows != null ? this : of(list());
     }
 
     /**
-     * Writes items one by one as they are read or made, keeping what purgeline reads of them; {@code literal}: as the
-     * JSON string literal a save carries (see {@link JsonText#item}); with the subtask's {@code targets}, also with
-     * the targets they imply left out.
+     * These items as objects, leaving out every target that equals the subtask's target at the item's index
+     * ({@code implied_targets=1} without {@code item_rows=1}: a dispatcher from before rows), or with their targets
+     * where the subtask is not known (items read rather than made here), which say the same.
+     */
+    public Items impliedTargets() {
+        if (rows == null || targets == null) {
+            return objects();
+        }
+        List<ItemResult> list = list();
+        StringBuilder text = new StringBuilder(sizeFor(list.size())).append('[');
+        for (int i = 0; i < list.size(); i++) {
+            if (i > 0) {
+                text.append(',');
+            }
+            JsonText.item(text, list.get(i), !implied(list.get(i), i, targets));
+        }
+        return new Items(text.append(']').toString(), null, null, null, count, firstFailing, last, firstUntargeted);
+    }
+
+    /**
+     * These items as rows, with the targets their positions imply left out where they were made here for a subtask
+     * ({@code item_rows=1}); items read are rows already.
+     */
+    public Items rows() {
+        return rows == null ? this : new Items(rows, null, null, null, count, firstFailing, last, firstUntargeted);
+    }
+
+    private static boolean implied(ItemResult item, int index, List<String> targets) {
+        return item != null && index < targets.size() && targets.get(index).equals(item.target());
+    }
+
+    /**
+     * Writes items one by one as they are read or made, keeping what purgeline reads of them. Items read are written
+     * as rows in the JSON string literal a save carries (see {@link JsonText#row}); items made, as objects and as
+     * rows with the targets that the subtask's {@code targets} imply left out.
      */
     static final class Builder {
-        private final boolean literal;
+        private final boolean read;
         private final List<String> targets;
         private final StringBuilder text;
-        private final StringBuilder implied;
+        private final StringBuilder rows;
         private int count;
         private int firstUntargeted = -1;
         private ItemResult firstFailing;
         private ItemResult last;
 
         /**
-         * @param text where the items' text is written, emptied first: a builder sized for them, or one a thread
-         *             keeps for reading items (grown from a small one, the text of 100 items had been copied 6 times)
+         * Items being read, written into {@code text} (emptied first), a builder a thread keeps for reading items
+         * (grown from a small one, the text of 100 items had been copied 6 times).
          */
-        Builder(boolean literal, List<String> targets, StringBuilder text) {
-            this.literal = literal;
-            this.targets = targets;
+        Builder(StringBuilder text) {
+            this.read = true;
+            this.targets = null;
             this.text = text;
+            this.rows = null;
             text.setLength(0);
-            text.append(literal ? "\"[" : "[");
-            implied = targets == null ? null
-                    : new StringBuilder(text.capacity()).append(literal ? "\"[" : "[");
+            text.append("\"[");
+        }
+
+        /** Items being made, about {@code size} of them, for a subtask with these targets (null: none known). */
+        private Builder(List<String> targets, int size) {
+            this.read = false;
+            this.targets = targets;
+            this.text = new StringBuilder(sizeFor(size)).append('[');
+            this.rows = new StringBuilder(size * 12 + 8).append('[');
         }
 
         void add(ItemResult item) {
             if (count > 0) {
                 text.append(',');
             }
-            JsonText.item(text, item, literal, true);
-            if (implied != null) {
+            if (read) {
+                JsonText.row(text, item, true, true);
+            } else {
+                JsonText.item(text, item, true);
                 if (count > 0) {
-                    implied.append(',');
+                    rows.append(',');
                 }
-                boolean impliedTarget = item != null && count < targets.size()
-                        && targets.get(count).equals(item.target());
-                JsonText.item(implied, item, literal, !impliedTarget);
+                JsonText.row(rows, item, false, targets == null || !implied(item, count, targets));
             }
             if (firstFailing == null && item != null && item.error() != null) {
                 firstFailing = item;
@@ -132,15 +179,16 @@ public final class Items {
         }
 
         Items build() {
-            String end = literal ? "]\"" : "]";
-            String done = text.append(end).toString();
-            return new Items(literal ? null : done, literal ? done : null,
-                    implied == null ? null : implied.append(end).toString(), count, firstFailing, last,
-                    firstUntargeted);
+            if (read) {
+                return new Items(null, text.append("]\"").toString(), null, null, count, firstFailing, last,
+                        firstUntargeted);
+            }
+            return new Items(text.append(']').toString(), null, rows.append(']').toString(), targets, count,
+                    firstFailing, last, firstUntargeted);
         }
     }
 
-    /** Room for the text of this many items without targets (an item is about 45 characters), at least 256. */
+    /** Room for the text of this many items as objects without targets (an item is about 45 characters). */
     private static int sizeFor(int items) {
         return Math.max(256, items * 48 + 8);
     }
@@ -150,7 +198,7 @@ public final class Items {
      * the text is known; the saver needs no more.
      */
     static Items text(String json) {
-        return new Items(json, null, null, -1, null, null, -1);
+        return new Items(json, null, null, null, -1, null, null, -1);
     }
 
     /** The JSON array, as stored in {@code subtasks.items}. */
@@ -160,7 +208,6 @@ public final class Items {
         }
         return json;
     }
-
     /** The JSON array as a JSON string literal, quotes included: how a save carries it. */
     String literal() {
         if (literal == null) {
@@ -199,14 +246,15 @@ public final class Items {
         return Codec.GSON.fromJson(json(), LIST);
     }
 
+    /** The same items, whether written as objects or as rows (for tests and tools: it decodes both). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Items other && json().equals(other.json());
+        return o instanceof Items other && list().equals(other.list());
     }
 
     @Override
     public int hashCode() {
-        return json().hashCode();
+        return list().hashCode();
     }
 
     @Override

@@ -32,8 +32,8 @@ final class ItemsAdapter implements TypeAdapterFactory {
 
             @Override
             public Items read(JsonReader in) throws IOException {
-                // Items read here go on in a save: written as the literal a save carries, they are not escaped again.
-                Items.Builder items = new Items.Builder(true, null, Codec.scratch().items());
+                // Items read here go on in a save: written as rows in the literal a save carries, not escaped again.
+                Items.Builder items = new Items.Builder(Codec.scratch().items());
                 in.beginArray();
                 while (in.hasNext()) {
                     items.add(item.read(in));

@@ -86,40 +86,80 @@ final class JsonText {
     }
 
     /**
-     * Appends one item as the codec writes an {@link ItemResult}: its fields in order, nulls left out. With
-     * {@code literal}, appends that text as it stands inside a JSON string literal instead (quotes and backslashes
-     * escaped once more), which is how a save carries items: written so at once, the text is not escaped again.
-     * Without {@code target}, the item's target is left out (it is implied, see {@link Items#impliedTargets}).
+     * Appends one item as the codec writes an {@link ItemResult}: its fields in order, nulls left out. Without
+     * {@code target}, the item's target is left out (it is implied, see {@link Items#impliedTargets}).
      */
-    static void item(StringBuilder out, ItemResult item, boolean literal, boolean target) {
+    static void item(StringBuilder out, ItemResult item, boolean target) {
         if (item == null) {
             out.append("null");
             return;
         }
-        String q = literal ? "\\\"" : "\"";
         out.append('{');
         if (target && item.target() != null) {
-            out.append(q).append("target").append(q).append(':');
-            string(out, item.target(), literal);
+            out.append("\"target\":");
+            string(out, item.target());
             out.append(',');
         }
-        out.append(q).append("http_code").append(q).append(':').append(item.httpCode())
-                .append(',').append(q).append("bytes").append(q).append(':').append(item.bytes())
-                .append(',').append(q).append("elapsed_ms").append(q).append(':').append(item.elapsedMs());
+        out.append("\"http_code\":").append(item.httpCode()).append(",\"bytes\":").append(item.bytes())
+                .append(",\"elapsed_ms\":").append(item.elapsedMs());
         if (item.error() != null) {
-            out.append(',').append(q).append("error").append(q).append(':');
-            string(out, item.error(), literal);
+            out.append(",\"error\":");
+            string(out, item.error());
         }
+        if (item.verification() != null) {
+            out.append(",\"verification\":");
+            verification(out, item.verification(), false);
+        }
+        out.append('}');
+    }
+
+    /**
+     * Appends one item as a row ({@link Items}): {@code [http_code, bytes, elapsed_ms, error, verification, target]}
+     * with the trailing nulls left out, so a purge that succeeded is {@code [200,0,3]}; a row carries the numbers a
+     * named item does in a fifth of its characters and without the three names every reader had to make a string of.
+     * With {@code literal}, appends that text as it stands inside a JSON string literal instead (quotes and
+     * backslashes escaped once more), which is how a save carries items: written so at once, the text is not escaped
+     * again. Without {@code target}, the item's target is left out (it is implied, see {@link Items#rows}).
+     */
+    static void row(StringBuilder out, ItemResult item, boolean literal, boolean target) {
+        if (item == null) {
+            out.append("null");
+            return;
+        }
+        out.append('[').append(item.httpCode()).append(',').append(item.bytes()).append(',').append(item.elapsedMs());
+        String t = target ? item.target() : null;
         Verification v = item.verification();
-        if (v != null) {
-            out.append(',').append(q).append("verification").append(q).append(":{")
-                    .append(q).append("fresh").append(q).append(':').append(v.fresh())
-                    .append(',').append(q).append("http_code").append(q).append(':').append(v.httpCode());
-            if (v.evidence() != null) {
-                out.append(',').append(q).append("evidence").append(q).append(':');
-                string(out, v.evidence(), literal);
+        int last = t != null ? 3 : v != null ? 2 : item.error() != null ? 1 : 0;
+        if (last >= 1) {
+            out.append(',');
+            if (item.error() == null) {
+                out.append("null");
+            } else {
+                string(out, item.error(), literal);
             }
-            out.append('}');
+        }
+        if (last >= 2) {
+            out.append(',');
+            if (v == null) {
+                out.append("null");
+            } else {
+                verification(out, v, literal);
+            }
+        }
+        if (last == 3) {
+            out.append(',');
+            string(out, t, literal);
+        }
+        out.append(']');
+    }
+
+    private static void verification(StringBuilder out, Verification v, boolean literal) {
+        String q = literal ? "\\\"" : "\"";
+        out.append('{').append(q).append("fresh").append(q).append(':').append(v.fresh())
+                .append(',').append(q).append("http_code").append(q).append(':').append(v.httpCode());
+        if (v.evidence() != null) {
+            out.append(',').append(q).append("evidence").append(q).append(':');
+            string(out, v.evidence(), literal);
         }
         out.append('}');
     }

@@ -145,6 +145,33 @@ class CodecTest {
     }
 
     @Test
+    void itemsWrittenAsRowsAreReadByBothCodecsAndARowOfMoreThanSixValuesIsRefused() {
+        ItemResult failed = new ItemResult("https://a.example/x", 503, 12, 40, "refused",
+                new Verification(false, 0, "no answer"));
+        String row = "[503,12,40,\"refused\",{\"fresh\":false,\"http_code\":0,\"evidence\":\"no answer\"},"
+                + "\"https://a.example/x\"]";
+        assertThat(codec.fromJson(row, ItemResult.class)).isEqualTo(failed);
+        assertThat(codec.decodeStrict(row.getBytes(StandardCharsets.UTF_8), null, ItemResult.class)).isEqualTo(failed);
+        assertThat(codec.fromJson("[200,0,1]", ItemResult.class)).isEqualTo(new ItemResult(null, 200, 0, 1, null));
+        assertThat(codec.fromJson("[200,0,1,null,null,\"https://a.example/y\"]", ItemResult.class))
+                .isEqualTo(new ItemResult("https://a.example/y", 200, 0, 1, null));
+        // Objects and rows side by side in one array: each read in its own form.
+        SubtaskResult mixed = codec.decodeStrict(("{\"subtask_id\":\"t@n\",\"task_id\":\"t\",\"state\":\"done\","
+                + "\"items\":[[200,0,1],{\"http_code\":200,\"bytes\":5,\"elapsed_ms\":2},null]}")
+                .getBytes(StandardCharsets.UTF_8), null, SubtaskResult.class);
+        assertThat(mixed.items().list()).containsExactly(new ItemResult(null, 200, 0, 1, null),
+                new ItemResult(null, 200, 5, 2, null), null);
+        assertThat(mixed.items().json()).isEqualTo("[[200,0,1],[200,5,2],null]");
+
+        for (String bad : List.of("[200,0,1,null,null,\"https://a.example/y\",7]", "[200,0]", "[\"ok\",0,1]")) {
+            assertThatThrownBy(() -> codec.decodeStrict(bad.getBytes(StandardCharsets.UTF_8), null,
+                    ItemResult.class)).as(bad).isInstanceOf(CodecException.class);
+        }
+        assertThatThrownBy(() -> codec.fromJson("[200,0,1,null,null,\"https://a.example/y\",7]", ItemResult.class))
+                .hasMessageContaining("more than the 6 values of a row");
+    }
+
+    @Test
     void answersReadOneAfterAnotherOnAThreadEachKeepTheirOwnItems() {
         // Reading items, a thread reuses its text buffer: a large answer, a small one, an empty one, a large one.
         List<BatchQueued> answers = java.util.stream.IntStream.of(7000, 2, 0, 9000).mapToObj(n -> new BatchQueued(
@@ -157,7 +184,7 @@ class CodecTest {
                 BatchQueued.class)).toList();
         for (int i = 0; i < answers.size(); i++) {
             assertThat(read.get(i).results().get(0).items().json())
-                    .isEqualTo(answers.get(i).results().get(0).items().json());
+                    .isEqualTo(answers.get(i).results().get(0).items().rows().json());
             assertThat(read.get(i).results().get(0).items().count())
                     .isEqualTo(answers.get(i).results().get(0).items().count());
         }
@@ -175,7 +202,9 @@ class CodecTest {
 
         assertThat(codec.fromJson(agentSent, SubtaskResult.class).items().list()).isEqualTo(list);
         SubtaskResult read = codec.fromJson(agentSent, SubtaskResult.class);
-        assertThat(read.items().json()).isEqualTo(codec.toJson(list)); // unknown fields left out, as Gson did
+        String rows = Items.of(list).rows().json();
+        assertThat(rows).startsWith("[[200,0,3,null,null,\"https://a.example/1\"],[503,0,40,");
+        assertThat(read.items().json()).isEqualTo(rows); // written on as rows, unknown fields left out
         assertThat(read.items().count()).isEqualTo(3);
         assertThat(read.items().firstFailing()).isEqualTo(failed);
         assertThat(read.items().last()).isEqualTo(last);
@@ -185,17 +214,17 @@ class CodecTest {
                 SubtaskResult.class)).hasMessageContaining("unknown field 'colour'");
         assertThat(codec.fromJson("{\"items\":[{\"target\":\"https://a.example/1\"},null]}", SubtaskResult.class)
                 .items().firstUntargeted()).isEqualTo(1);
-        // An agent's answer puts the text out as it is: the same array the agent sent.
-        assertThat(codec.toJson(read)).contains("\"items\":" + codec.toJson(list));
+        // Items read are put out as the rows they were written in.
+        assertThat(codec.toJson(read)).contains("\"items\":" + rows);
 
         // A save carries the text as one string, and the saver gets the very text back without parsing it.
         SubtaskOutcome outcome = new SubtaskOutcome("t@n", "n", SubtaskState.FAILED, 1, 503, "x", read.items(),
                 null, null);
         String save = codec.toJson(outcome);
-        assertThat(save).contains("\"items\":" + codec.toJson(codec.toJson(list)));
-        assertThat(codec.fromJson(save, SubtaskOutcome.class).items().json()).isEqualTo(codec.toJson(list));
-        // A save from a worker of an earlier version carries the array itself.
-        String older = save.replace(codec.toJson(codec.toJson(list)), codec.toJson(list));
+        assertThat(save).contains("\"items\":" + codec.toJson(rows));
+        assertThat(codec.fromJson(save, SubtaskOutcome.class).items().json()).isEqualTo(rows);
+        // A save from a worker of an earlier version carries the array itself, of objects.
+        String older = save.replace(codec.toJson(rows), codec.toJson(list));
         assertThat(codec.fromJson(older, SubtaskOutcome.class)).isEqualTo(outcome);
         // A text that is not an array's is refused, not stored.
         assertThatThrownBy(() -> codec.fromJson("{\"subtask_id\":\"t@n\",\"items\":\"[{\\\"target\\\"\"}",
@@ -230,13 +259,21 @@ class CodecTest {
         // Only the items that an agent made carry the other form: items read are as they came.
         assertThat(Items.of(list).impliedTargets().json()).isEqualTo(made.json());
 
-        // Read from the answer by dispatch-worker and saved: the saver stores the implied text as it came.
+        // As rows (item_rows=1), the same targets are left out.
+        assertThat(made.rows().json()).isEqualTo("[[200,90,4],[200,900,6,null,null,\"https://a.example/seg-1.ts\"],"
+                + "[503,0,40,\"refused\",null,\"https://a.example/2\"],null,"
+                + "[200,0,2,null,null,\"https://a.example/3\"],[200,0,1,null,null,\"https://a.example/3\"]]");
+        assertThat(made.rows().list()).isEqualTo(read);
+        assertThat(made.rows().count()).isEqualTo(6);
+        assertThat(made.rows().firstFailing()).isEqualTo(second);
+
+        // Read from the answer by dispatch-worker and saved: the saver stores the implied targets as they came.
         String answer = "{\"subtask_id\":\"t@n\",\"task_id\":\"t\",\"state\":\"failed\",\"items\":"
                 + implied.json() + "}";
         SubtaskOutcome outcome = new SubtaskOutcome("t@n", "n", SubtaskState.FAILED, 1, 503, "x",
                 codec.fromJson(answer, SubtaskResult.class).items(), null, null);
         assertThat(codec.fromJson(codec.toJson(outcome), SubtaskOutcome.class).items().json())
-                .isEqualTo(implied.json());
+                .isEqualTo(made.rows().json());
     }
 
     @Test

@@ -30,7 +30,8 @@ class JsonTextTest {
     }
 
     @Test
-    void itemsAreWrittenAsGsonWritesThemAndAsTheStringLiteralOfThat() {
+    void itemsAreWrittenAsGsonWritesThemAsObjectsAndAsRowsAndAsTheStringLiteralOfARow() {
+        Codec codec = Codec.standard();
         List<ItemResult> items = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
             ItemResult item = new ItemResult(random.nextInt(5) == 0 ? null : randomString(), random.nextInt(600),
@@ -39,15 +40,27 @@ class JsonTextTest {
                             : new Verification(random.nextBoolean(), random.nextInt(600),
                                     random.nextBoolean() ? null : randomString()));
             StringBuilder text = new StringBuilder();
-            JsonText.item(text, item, false, true);
+            JsonText.item(text, item, true);
             assertThat(text.toString()).isEqualTo(REFLECTIVE.toJson(item));
+
+            // A row is the list of its values, trailing nulls left out, as Gson writes a list.
+            List<Object> values = new ArrayList<>(java.util.Arrays.asList(item.httpCode(), item.bytes(),
+                    item.elapsedMs(), item.error(), item.verification(), item.target()));
+            while (values.get(values.size() - 1) == null) {
+                values.remove(values.size() - 1);
+            }
+            StringBuilder row = new StringBuilder();
+            JsonText.row(row, item, false, true);
+            assertThat(row.toString()).isEqualTo(REFLECTIVE.toJson(values));
+            assertThat(codec.fromJson(row.toString(), ItemResult.class)).isEqualTo(item);
             StringBuilder literal = new StringBuilder("\"");
-            JsonText.item(literal, item, true, true);
-            assertThat(literal.append('"').toString()).isEqualTo(REFLECTIVE.toJson(REFLECTIVE.toJson(item)));
+            JsonText.row(literal, item, true, true);
+            assertThat(literal.append('"').toString()).isEqualTo(REFLECTIVE.toJson(REFLECTIVE.toJson(values)));
             items.add(random.nextInt(50) == 0 ? null : item);
         }
         assertThat(Items.of(items).json()).isEqualTo(REFLECTIVE.toJson(items));
         assertThat(Items.of(items).list()).isEqualTo(items);
+        assertThat(Items.of(items).rows().list()).isEqualTo(items);
     }
 
     private String randomString() {
