@@ -101,7 +101,6 @@ final class ItemResultAdapter implements TypeAdapterFactory {
              * codecs: it is not a form any agent writes, and its extra values could not be read as anything.
              */
             private ItemResult row(JsonReader in) throws IOException {
-                String at = in.getPath();
                 in.beginArray();
                 int httpCode = in.nextInt();
                 long bytes = in.nextLong();
@@ -113,7 +112,8 @@ final class ItemResultAdapter implements TypeAdapterFactory {
                 }
                 String target = in.hasNext() ? nullableString(in) : null;
                 if (in.hasNext()) {
-                    throw new JsonParseException("item at " + at + " has more than the 6 values of a row"
+                    // The path is made only here: made for every row, it was half of reading one.
+                    throw new JsonParseException("value at " + in.getPath() + " is beyond the 6 of an item's row"
                             + " [http_code, bytes, elapsed_ms, error, verification, target]");
                 }
                 in.endArray();

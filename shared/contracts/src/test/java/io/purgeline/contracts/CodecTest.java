@@ -168,7 +168,7 @@ class CodecTest {
                     ItemResult.class)).as(bad).isInstanceOf(CodecException.class);
         }
         assertThatThrownBy(() -> codec.fromJson("[200,0,1,null,null,\"https://a.example/y\",7]", ItemResult.class))
-                .hasMessageContaining("more than the 6 values of a row");
+                .hasMessageContaining("value at $[6] is beyond the 6 of an item's row");
     }
 
     @Test
