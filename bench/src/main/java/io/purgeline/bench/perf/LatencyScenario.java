@@ -39,6 +39,7 @@ public final class LatencyScenario implements Scenario {
                     Map<String, Object> row = report.row("varnish_" + o.edges() + "_" + t.wire(), out.figures());
                     row.put("p50_x_relay", ratio((Double) row.get("p50_ms"), relay.quantileMs(0.5)));
                     row.put("p99_x_relay", ratio((Double) row.get("p99_ms"), relay.quantileMs(0.99)));
+                    row.put("stages_p50_ms", stages(sut, out));
                 }
                 run.say("latency: starting a fleet of %d simulated nodes", o.nodes());
                 sut.addFleet(o.nodes(), "lat-", 2, "fleet", Duration.ofMillis(o.fleetLatencyMs()));
@@ -49,6 +50,7 @@ public final class LatencyScenario implements Scenario {
                     Map<String, Object> row = report.row("fleet_" + o.nodes() + "_" + t.wire(), out.figures());
                     row.put("p50_x_floor", run.ratio((Double) row.get("p50_ms"), "round_p50_ms@" + o.nodes()));
                     row.put("p99_x_floor", run.ratio((Double) row.get("p99_ms"), "round_p99_ms@" + o.nodes()));
+                    row.put("stages_p50_ms", stages(sut, out));
                 }
             }
         }
@@ -56,9 +58,19 @@ public final class LatencyScenario implements Scenario {
                 + " arrival of the task's final event on {ns}.events; warm-up tasks are not counted");
         report.note("relay_varnish: a bare PURGE of the URL straight to every Varnish cache at once, all answers"
                 + " back (what a stateless relay does: no agent, no broker, no record)");
+        report.note("stages_p50_ms: where a task's time went, p50 of each stage: accept = submit to the task's"
+                + " accepted_at (ingest); dispatch = to its first node's started_at (the agent); agents = to its last"
+                + " node's finished_at; record = to the saver writing its last subtask row (updated_at, taken as the"
+                + " batch is written, before its commit); event = to the final event's arrival. The database keeps"
+                + " milliseconds");
         report.note("p50_x_relay: ratio to the relay over the same caches; p50_x_floor: ratio to the floor"
                 + " scenario's bare fan-out round over the same number of simulated nodes");
         return report;
+    }
+
+    private static Map<String, Object> stages(SystemUnderTest sut, SequentialTasks.Outcome out) {
+        return Stages.p50(out.measured(), sut.taskTimes(out.measured().stream()
+                .map(SequentialTasks.Measured::taskId).toList()));
     }
 
     private static Double ratio(double value, double base) {

@@ -1,6 +1,7 @@
 package io.purgeline.bench.perf;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class SequentialTasks {
     /** What a case measured: latencies of the measured tasks and how each of them ended. */
-    record Outcome(Latencies latencies, Map<String, Integer> finals, int timedOut) {
+    record Outcome(Latencies latencies, Map<String, Integer> finals, int timedOut, List<Measured> measured) {
         Map<String, Object> figures() {
             Map<String, Object> f = new LinkedHashMap<>(latencies.summary());
             f.put("completed", finals.getOrDefault("task.completed", 0));
@@ -37,13 +38,14 @@ final class SequentialTasks {
         long warmUntil = System.nanoTime() + limit.toNanos();
         Latencies latencies = new Latencies();
         Map<String, Integer> finals = new LinkedHashMap<>();
+        List<Measured> measured = new ArrayList<>();
         int timedOut = 0;
         for (int i = 0; i < warmup && System.nanoTime() < warmUntil; i++) {
             try {
                 one(sut, transport, regions, patience);
             } catch (TimeoutException e) {
                 // A build that cannot finish one task in time gets a row that says so, not a failed scenario.
-                return new Outcome(latencies, finals, 1);
+                return new Outcome(latencies, finals, 1, List.of());
             }
         }
         long until = System.nanoTime() + limit.toNanos();
@@ -51,27 +53,33 @@ final class SequentialTasks {
             try {
                 Timed t = one(sut, transport, regions, patience);
                 finals.merge(t.seen().routingKey(), 1, Integer::sum);
-                latencies.add(t.seen().arrivedNanos() - t.submittedNanos());
+                long took = t.seen().arrivedNanos() - t.submittedNanos();
+                latencies.add(took);
+                measured.add(new Measured(t.taskId(), t.submittedMillis(), t.submittedMillis() + took / 1_000_000));
             } catch (TimeoutException e) {
                 timedOut++;
                 break;
             }
         }
-        return new Outcome(latencies, finals, timedOut);
+        return new Outcome(latencies, finals, timedOut, measured);
     }
 
+    /** A measured task: its id, when it was submitted and when its final event arrived (epoch milliseconds). */
+    record Measured(String taskId, long submittedMillis, long arrivedMillis) {}
+
     /** A task's final event and when the task was submitted. */
-    private record Timed(TaskEvents.Seen seen, long submittedNanos) {}
+    private record Timed(String taskId, TaskEvents.Seen seen, long submittedNanos, long submittedMillis) {}
 
     private static Timed one(SystemUnderTest sut, Submitter.Transport transport, List<String> regions,
             Duration patience) throws Exception {
         String taskId = Tasks.scoped("lat-" + UUID.randomUUID());
         CompletableFuture<TaskEvents.Seen> done = sut.events().finalEvent(taskId);
         String json = Tasks.refresh(taskId, Tasks.CUSTOMER, 1, regions);
+        long startMillis = System.currentTimeMillis();
         long start = System.nanoTime();
         sut.submitter().submit(transport, taskId, json);
         try {
-            return new Timed(done.get(patience.toMillis(), TimeUnit.MILLISECONDS), start);
+            return new Timed(taskId, done.get(patience.toMillis(), TimeUnit.MILLISECONDS), start, startMillis);
         } catch (TimeoutException e) {
             sut.events().forget(taskId);
             throw e;

@@ -60,6 +60,11 @@ class BenchIT {
             assertThat(rows.get(c).get("p50_ms").getAsDouble()).as(c).isPositive();
             assertThat(rows.get(c).get("max_ms").getAsDouble()).as(c)
                     .isGreaterThanOrEqualTo(rows.get(c).get("p50_ms").getAsDouble());
+            // Where the time went, from the instants the pipeline recorded: every stage, none before the last.
+            JsonObject stages = rows.get(c).getAsJsonObject("stages_p50_ms");
+            assertThat(stages.keySet()).as(c).containsExactly("accept", "dispatch", "agents", "record", "event");
+            stages.entrySet().forEach(e -> assertThat(e.getValue().getAsDouble()).as(c + " " + e.getKey())
+                    .isGreaterThan(-5)); // clocks read apart, rounded to milliseconds
         }
         assertThat(rows.get("fleet_20_amqp").get("p50_x_floor").getAsDouble()).isPositive();
     }
