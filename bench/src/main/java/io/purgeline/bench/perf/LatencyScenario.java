@@ -59,10 +59,10 @@ public final class LatencyScenario implements Scenario {
         report.note("relay_varnish: a bare PURGE of the URL straight to every Varnish cache at once, all answers"
                 + " back (what a stateless relay does: no agent, no broker, no record)");
         report.note("stages_p50_ms: where a task's time went, p50 of each stage: accept = submit to the task's"
-                + " accepted_at (ingest); dispatch = to its first node's started_at (the agent); agents = to its last"
-                + " node's finished_at; record = to the saver writing its last subtask row (updated_at, taken as the"
-                + " batch is written, before its commit); event = to the final event's arrival. The database keeps"
-                + " milliseconds");
+                + " accepted_at (ingest); dispatch = to its first node's started_at (the agent); spread = to its"
+                + " last node's started_at; finish = to its last node's finished_at; record = to the saver writing"
+                + " its last subtask row (updated_at, taken as the batch is written, before its commit); event = to"
+                + " the final event's arrival. The database keeps milliseconds");
         report.note("p50_x_relay: ratio to the relay over the same caches; p50_x_floor: ratio to the floor"
                 + " scenario's bare fan-out round over the same number of simulated nodes");
         return report;

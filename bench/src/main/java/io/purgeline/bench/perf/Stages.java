@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * Where the time of sequential tasks went, stage by stage, from the instants the pipeline records: the harness's
- * submit, the task's {@code accepted_at} (ingest), its subtasks' first {@code started_at} and last {@code finished_at}
- * (the agents) and last {@code updated_at} (the saver, as it wrote the batch), and the final event's arrival. All the
+ * submit, the task's {@code accepted_at} (ingest), its subtasks' first and last {@code started_at} and last
+ * {@code finished_at} (the agents) and last {@code updated_at} (the saver, as it wrote the batch), and the final
+ * event's arrival. All the
  * clocks are this box's; the database keeps milliseconds. Each stage's p50 over the tasks, so they need not add up to
  * the p50 of the whole.
  */
@@ -18,19 +19,21 @@ final class Stages {
     static Map<String, Object> p50(List<SequentialTasks.Measured> measured, Map<String, long[]> times) {
         Latencies accept = new Latencies();
         Latencies dispatch = new Latencies();
-        Latencies agents = new Latencies();
+        Latencies spread = new Latencies();
+        Latencies finish = new Latencies();
         Latencies record = new Latencies();
         Latencies event = new Latencies();
         for (SequentialTasks.Measured m : measured) {
             long[] t = times.get(m.taskId());
-            if (t == null || t[0] < 0 || t[1] < 0 || t[2] < 0 || t[3] < 0) {
+            if (t == null || java.util.Arrays.stream(t).anyMatch(at -> at < 0)) {
                 continue;
             }
             accept.add(ms(t[0] - m.submittedMillis()));
             dispatch.add(ms(t[1] - t[0]));
-            agents.add(ms(t[2] - t[1]));
-            record.add(ms(t[3] - t[2]));
-            event.add(ms(m.arrivedMillis() - t[3]));
+            spread.add(ms(t[2] - t[1]));
+            finish.add(ms(t[3] - t[2]));
+            record.add(ms(t[4] - t[3]));
+            event.add(ms(m.arrivedMillis() - t[4]));
         }
         Map<String, Object> p50 = new LinkedHashMap<>();
         if (accept.count() == 0) {
@@ -38,7 +41,8 @@ final class Stages {
         }
         p50.put("accept", accept.quantileMs(0.5));
         p50.put("dispatch", dispatch.quantileMs(0.5));
-        p50.put("agents", agents.quantileMs(0.5));
+        p50.put("spread", spread.quantileMs(0.5));
+        p50.put("finish", finish.quantileMs(0.5));
         p50.put("record", record.quantileMs(0.5));
         p50.put("event", event.quantileMs(0.5));
         return p50;

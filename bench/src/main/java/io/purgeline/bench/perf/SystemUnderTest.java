@@ -213,9 +213,9 @@ public final class SystemUnderTest implements AutoCloseable {
     }
 
     /**
-     * When each of these tasks was accepted, when its first node started and its last finished (the agents' clocks),
-     * and when the saver wrote its last subtask row, in epoch milliseconds, by task id; read with plain JDBC as
-     * {@link #recordedNodeResults}. A task without rows is absent; empty when this build's schema differs.
+     * When each of these tasks was accepted, when its first and last nodes started and its last finished (the agents'
+     * clocks), and when the saver wrote its last subtask row, in epoch milliseconds, by task id; read with plain JDBC
+     * as {@link #recordedNodeResults}. A task without rows is absent; empty when this build's schema differs.
      */
     public Map<String, long[]> taskTimes(List<String> taskIds) {
         Map<String, long[]> times = new LinkedHashMap<>();
@@ -223,7 +223,8 @@ public final class SystemUnderTest implements AutoCloseable {
             return times;
         }
         PurgelineConfig.Db db = ns.config().db();
-        String sql = "SELECT t.task_id, t.accepted_at, MIN(s.started_at), MAX(s.finished_at), MAX(s.updated_at)"
+        String sql = "SELECT t.task_id, t.accepted_at, MIN(s.started_at), MAX(s.started_at), MAX(s.finished_at),"
+                + " MAX(s.updated_at)"
                 + " FROM tasks t JOIN subtasks s ON s.task_id = t.task_id WHERE t.task_id IN ("
                 + String.join(",", java.util.Collections.nCopies(taskIds.size(), "?")) + ") GROUP BY t.task_id";
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
@@ -233,8 +234,8 @@ public final class SystemUnderTest implements AutoCloseable {
             }
             try (java.sql.ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    long[] t = new long[4];
-                    for (int i = 0; i < 4; i++) {
+                    long[] t = new long[5];
+                    for (int i = 0; i < t.length; i++) {
                         java.time.LocalDateTime at = r.getObject(i + 2, java.time.LocalDateTime.class);
                         t[i] = at == null ? -1 : at.toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
                     }

@@ -62,7 +62,8 @@ class BenchIT {
                     .isGreaterThanOrEqualTo(rows.get(c).get("p50_ms").getAsDouble());
             // Where the time went, from the instants the pipeline recorded: every stage, none before the last.
             JsonObject stages = rows.get(c).getAsJsonObject("stages_p50_ms");
-            assertThat(stages.keySet()).as(c).containsExactly("accept", "dispatch", "agents", "record", "event");
+            assertThat(stages.keySet()).as(c).containsExactly("accept", "dispatch", "spread", "finish", "record",
+                    "event");
             stages.entrySet().forEach(e -> assertThat(e.getValue().getAsDouble()).as(c + " " + e.getKey())
                     .isGreaterThan(-5)); // clocks read apart, rounded to milliseconds
         }
