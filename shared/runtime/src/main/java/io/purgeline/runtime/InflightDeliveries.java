@@ -84,11 +84,20 @@ public final class InflightDeliveries {
                         ? SetParams.setParams().px(BODY_WITHOUT_DEADLINE.toMillis())
                         : SetParams.setParams().pxAt(message.deadlineAt().plus(BODY_AFTER_DEADLINE).toEpochMilli());
                 p.set(keys.inflightBody(message.taskId()), codec.toJson(StoredDeliveries.bodyOf(message)), keep);
+                // One timer and one stored delivery per subtask, in one ZADD and one HSET per message. The stored
+                // deliveries differ only in their assignment: the rest (task, lane, priority, deadline) is written
+                // once, its assignments' array left open, and each assignment's JSON put into it. Written whole per
+                // subtask, this was half of recording.
+                String shared = codec.toJson(StoredDeliveries.assignmentOnly(message, List.of()));
+                String open = shared.substring(0, shared.length() - "]}".length());
+                Map<String, Double> timers = new HashMap<>();
+                Map<String, String> deliveries = new HashMap<>();
                 for (Assignment a : s.assignments()) {
-                    p.zadd(keys.inflight(), s.dueMillis(), a.subtaskId());
-                    p.hset(keys.inflightDeliveries(), a.subtaskId(),
-                            codec.toJson(StoredDeliveries.assignmentOnly(message, a)));
+                    timers.put(a.subtaskId(), (double) s.dueMillis());
+                    deliveries.put(a.subtaskId(), open + codec.toJson(a) + "]}");
                 }
+                p.zadd(keys.inflight(), timers);
+                p.hset(keys.inflightDeliveries(), deliveries);
             }
             p.sync();
         }

@@ -27,8 +27,17 @@ public final class StoredDeliveries {
      * nodes' entries of a hundred-URL task would otherwise copy its URLs a thousand times.
      */
     public static DispatchMessage assignmentOnly(DispatchMessage message, Assignment assignment) {
+        return assignmentOnly(message, List.of(assignment));
+    }
+
+    /**
+     * {@link #assignmentOnly(DispatchMessage, Assignment)} with these assignments (none: what every one of the
+     * message's stored deliveries shares, written once; the assignments are the record's last component, so its JSON
+     * ends with their array).
+     */
+    static DispatchMessage assignmentOnly(DispatchMessage message, List<Assignment> assignments) {
         return new DispatchMessage(message.taskId(), null, null, null, null, message.priority(), message.lane(),
-                message.deadlineAt(), List.of(assignment));
+                message.deadlineAt(), assignments);
     }
 
     /** What every in-flight delivery of a task shares, kept once. */
