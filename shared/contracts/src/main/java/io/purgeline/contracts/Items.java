@@ -2,6 +2,8 @@ package io.purgeline.contracts;
 
 import com.google.gson.reflect.TypeToken;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -19,8 +21,9 @@ import java.util.List;
  * <p>An item is a JSON object ({@code {"http_code":200,"bytes":0,"elapsed_ms":3}}) or a row, the same values by
  * position ({@code [200,0,3]}: http_code, bytes, elapsed_ms, error, verification, target, trailing nulls left out;
  * see {@link JsonText#row}); every reader takes both. Items read (from an answer, a callback) are written on as rows,
- * so saves carry and {@code subtasks.items} stores rows; an agent makes objects, and rows too for an answer to a
- * dispatcher that asks for them ({@code item_rows=1}). A row is about a fifth of an object's characters, and reading
+ * so saves carry and {@code subtasks.items} stores rows. Items an agent makes keep their list and write it in the
+ * form each use asks for, once: rows for an answer to a dispatcher that asks for them ({@code item_rows=1}), objects
+ * for a callback. A row is about a fifth of an object's characters, and reading
  * an object made a string of each of its names: reading items was a fifth of dispatch-worker's processor.
  *
  * <p>An item without a target stands for the subtask's target at the same index: in the answer to a dispatcher that
@@ -31,60 +34,70 @@ import java.util.List;
  */
 public final class Items {
     /** No items: what a result that reported none records. */
-    public static final Items NONE = new Items("[]", null, null, null, 0, null, null, -1);
+    public static final Items NONE = new Items("[]", null, null, 0, null, null, -1);
 
     private static final Type LIST = TypeToken.getParameterized(List.class, ItemResult.class).getType();
 
     /*
      * The text in one form or both: the array's JSON, or that JSON as a JSON string literal (how a save carries it).
      * Items read from an agent are bound for a save and are written as the literal at once; items read from a save
-     * are stored as the JSON. The other form is made only if asked for (a test, a tool). Both are immutable strings,
-     * so a form made twice by two threads at once is the same text either way.
+     * are stored as the JSON; items made here are written as JSON when first asked. A form not there is made when
+     * asked for. All are immutable strings, so a form made twice by two threads at once is the same text either way.
      */
     private String json;
     private String literal;
-    /** Items an agent made: the same as rows, with the targets their positions imply left out; else null. */
-    private final String rows;
-    /** Items an agent made for a subtask: its targets; else null. */
-    private final List<String> targets;
+    /** Items an agent made: the list, unmodifiable, and the subtask's targets (null: none known); else null. */
+    private final Made made;
     private final int count;
     private final ItemResult firstFailing;
     private final ItemResult last;
     private final int firstUntargeted;
 
-    private Items(String json, String literal, String rows, List<String> targets, int count, ItemResult firstFailing,
-            ItemResult last, int firstUntargeted) {
+    private record Made(List<ItemResult> items, List<String> targets) {}
+
+    private Items(String json, String literal, Made made, int count, ItemResult firstFailing, ItemResult last,
+            int firstUntargeted) {
         this.json = json;
         this.literal = literal;
-        this.rows = rows;
-        this.targets = targets;
+        this.made = made;
         this.count = count;
         this.firstFailing = firstFailing;
         this.last = last;
         this.firstUntargeted = firstUntargeted;
     }
 
-    /** Items made here (by an agent, a test): encoded once, now, as objects and as rows. */
+    /** Items made here (by an agent, a test), written as objects or rows when first asked. */
     public static Items of(List<ItemResult> items) {
         return of(items, null);
     }
 
     /**
-     * Items an agent made for a subtask with these targets: also written as rows with the implied targets left out,
-     * for an answer that asks for rows ({@link #rows}).
+     * Items an agent made for a subtask with these targets, which rows leave out where an item's index names its
+     * target ({@link #rows}).
      */
     public static Items of(List<ItemResult> items, List<String> targets) {
-        Builder b = new Builder(targets, items.size());
-        items.forEach(b::add);
-        return b.build();
+        List<ItemResult> list = Collections.unmodifiableList(new ArrayList<>(items));
+        ItemResult firstFailing = null;
+        int firstUntargeted = -1;
+        for (int i = 0; i < list.size(); i++) {
+            ItemResult item = list.get(i);
+            if (firstFailing == null && item != null && item.error() != null) {
+                firstFailing = item;
+            }
+            if (firstUntargeted < 0 && (item == null || item.target() == null || item.target().isBlank())) {
+                firstUntargeted = i;
+            }
+        }
+        return new Items(null, null, new Made(list, targets), list.size(), firstFailing,
+                list.isEmpty() ? null : list.get(list.size() - 1), firstUntargeted);
     }
 
     /**
-     * These items as objects, for an answer to a dispatcher that did not ask for rows: as made, or read and written
-     * again (items an agent remembered from an earlier answer; a result's are a few dozen, and rarely asked twice).
+     * These items as objects, for a callback or an answer to a dispatcher that did not ask for rows: as made, or read
+     * and written again (items an agent remembered, see {@link #rowsWithTargets}).
      */
     public Items objects() {
-        return rows != null ? this : of(list());
+        return made != null ? this : of(list());
     }
 
     /**
@@ -93,18 +106,10 @@ public final class Items {
      * where the subtask is not known (items read rather than made here), which say the same.
      */
     public Items impliedTargets() {
-        if (rows == null || targets == null) {
+        if (made == null || made.targets() == null) {
             return objects();
         }
-        List<ItemResult> list = list();
-        StringBuilder text = new StringBuilder(sizeFor(list.size())).append('[');
-        for (int i = 0; i < list.size(); i++) {
-            if (i > 0) {
-                text.append(',');
-            }
-            JsonText.item(text, list.get(i), !implied(list.get(i), i, targets));
-        }
-        return new Items(text.append(']').toString(), null, null, null, count, firstFailing, last, firstUntargeted);
+        return written(false, true);
     }
 
     /**
@@ -112,62 +117,65 @@ public final class Items {
      * ({@code item_rows=1}); items read are rows already.
      */
     public Items rows() {
-        return rows == null ? this : new Items(rows, null, null, null, count, firstFailing, last, firstUntargeted);
-    }
-
-    private static boolean implied(ItemResult item, int index, List<String> targets) {
-        return item != null && index < targets.size() && targets.get(index).equals(item.target());
+        return made == null ? this : written(true, true);
     }
 
     /**
-     * Writes items one by one as they are read or made, keeping what purgeline reads of them. Items read are written
-     * as rows in the JSON string literal a save carries (see {@link JsonText#row}); items made, as objects and as
-     * rows with the targets that the subtask's {@code targets} imply left out.
+     * These items as rows with every target written: what an agent remembers of a result it made, from which either
+     * form is made again if the subtask comes back (rows cost a fifth of objects to write, and most results are never
+     * asked for again).
+     */
+    public Items rowsWithTargets() {
+        return made == null ? this : written(true, false);
+    }
+
+    /** Items made here written as rows or objects, leaving out the targets their positions imply or not. */
+    private Items written(boolean rows, boolean implied) {
+        List<ItemResult> items = made.items();
+        List<String> targets = implied ? made.targets() : null;
+        StringBuilder text = new StringBuilder(rows ? items.size() * 12 + 8 : sizeFor(items.size())).append('[');
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                text.append(',');
+            }
+            ItemResult item = items.get(i);
+            boolean target = targets == null || item == null || i >= targets.size()
+                    || !targets.get(i).equals(item.target());
+            if (rows) {
+                JsonText.row(text, item, false, target);
+            } else {
+                JsonText.item(text, item, target);
+            }
+        }
+        return new Items(text.append(']').toString(), null, null, count, firstFailing, last, firstUntargeted);
+    }
+
+    /**
+     * Writes items one by one as they are read, keeping what purgeline reads of them: as rows in the JSON string
+     * literal a save carries (see {@link JsonText#row}).
      */
     static final class Builder {
-        private final boolean read;
-        private final List<String> targets;
         private final StringBuilder text;
-        private final StringBuilder rows;
         private int count;
         private int firstUntargeted = -1;
         private ItemResult firstFailing;
         private ItemResult last;
 
         /**
-         * Items being read, written into {@code text} (emptied first), a builder a thread keeps for reading items
-         * (grown from a small one, the text of 100 items had been copied 6 times).
+         * @param text where the items' text is written, emptied first: a builder a thread keeps for reading items
+         *             (grown from a small one, the text of 100 items had been copied 6 times)
          */
         Builder(StringBuilder text) {
-            this.read = true;
-            this.targets = null;
             this.text = text;
-            this.rows = null;
             text.setLength(0);
             text.append("\"[");
-        }
-
-        /** Items being made, about {@code size} of them, for a subtask with these targets (null: none known). */
-        private Builder(List<String> targets, int size) {
-            this.read = false;
-            this.targets = targets;
-            this.text = new StringBuilder(sizeFor(size)).append('[');
-            this.rows = new StringBuilder(size * 12 + 8).append('[');
         }
 
         void add(ItemResult item) {
             if (count > 0) {
                 text.append(',');
             }
-            if (read) {
-                JsonText.row(text, item, true, true);
-            } else {
-                JsonText.item(text, item, true);
-                if (count > 0) {
-                    rows.append(',');
-                }
-                JsonText.row(rows, item, false, targets == null || !implied(item, count, targets));
-            }
+            JsonText.row(text, item, true, true);
             if (firstFailing == null && item != null && item.error() != null) {
                 firstFailing = item;
             }
@@ -179,12 +187,7 @@ public final class Items {
         }
 
         Items build() {
-            if (read) {
-                return new Items(null, text.append("]\"").toString(), null, null, count, firstFailing, last,
-                        firstUntargeted);
-            }
-            return new Items(text.append(']').toString(), null, rows.append(']').toString(), targets, count,
-                    firstFailing, last, firstUntargeted);
+            return new Items(null, text.append("]\"").toString(), null, count, firstFailing, last, firstUntargeted);
         }
     }
 
@@ -198,27 +201,28 @@ public final class Items {
      * the text is known; the saver needs no more.
      */
     static Items text(String json) {
-        return new Items(json, null, null, null, -1, null, null, -1);
+        return new Items(json, null, null, -1, null, null, -1);
     }
 
-    /** The JSON array, as stored in {@code subtasks.items}. */
+    /** The JSON array, as stored in {@code subtasks.items}; items made here, as objects. */
     public String json() {
         if (json == null) {
-            json = Codec.GSON.fromJson(literal, String.class);
+            json = made != null ? written(false, false).json : Codec.GSON.fromJson(literal, String.class);
         }
         return json;
     }
+
     /** The JSON array as a JSON string literal, quotes included: how a save carries it. */
     String literal() {
         if (literal == null) {
-            literal = JsonText.quoted(json);
+            literal = JsonText.quoted(json());
         }
         return literal;
     }
 
     /** About how many characters the items take in a save message. */
     public int savedLength() {
-        return literal != null ? literal.length() : json.length() + json.length() / 8;
+        return literal != null ? literal.length() : json().length() + json().length() / 8;
     }
 
     /** How many items; -1 for items read from a save message, which carries only their text. */
@@ -241,9 +245,9 @@ public final class Items {
         return firstUntargeted;
     }
 
-    /** The items decoded (for tests and tools; the pipeline passes the text on). */
+    /** The items: as made, or decoded (for tests, tools and the rare re-writing; the pipeline passes the text on). */
     public List<ItemResult> list() {
-        return Codec.GSON.fromJson(json(), LIST);
+        return made != null ? made.items() : Codec.GSON.fromJson(json(), LIST);
     }
 
     /** The same items, whether written as objects or as rows (for tests and tools: it decodes both). */
