@@ -87,15 +87,15 @@ public final class ResultReporter implements AutoCloseable {
     }
 
     /**
-     * The callback body that reports this result alone, its items as rows with their targets: what the agent
-     * remembers to report it again ({@link #decode} makes it a callback's again). Rows, because every result is
-     * remembered and few are asked for again: writing objects for every one was a tenth of the simulated fleet's
+     * What the agent remembers of a result to report it again: the callback body that reports it alone, its items in
+     * the rows an answer carries them in ({@link Items#rows}), written once for both. Every result is remembered and
+     * few are asked for again: writing objects with their targets for every one was a tenth of the simulated fleet's
      * processor.
      */
     public Encoded encode(SubtaskResult result) {
         SubtaskResult remembered = result.items() == null ? result : new SubtaskResult(result.subtaskId(),
-                result.taskId(), result.callbackToken(), result.state(), result.items().rowsWithTargets(),
-                result.startedAt(), result.finishedAt());
+                result.taskId(), result.callbackToken(), result.state(), result.items().rows(), result.startedAt(),
+                result.finishedAt());
         return codec.encode(new AgentCallback(nodeId, List.of(remembered)));
     }
 
@@ -114,20 +114,15 @@ public final class ResultReporter implements AutoCloseable {
         couriers.computeIfAbsent(callbackApi, Courier::new).add(result);
     }
 
-    /** Reports a remembered result (made by {@link #encode}) again, as {@link #report} does. */
-    public void reportAgain(URI callbackApi, Encoded remembered) {
-        decode(remembered).forEach(r -> report(callbackApi, r));
-    }
-
     /**
-     * The results a remembered body (made by {@link #encode}) holds, their items as objects again, as first reported
-     * (see {@link Items}).
+     * The result a remembered body (made by {@link #encode}) holds, for the subtask sent again with these targets:
+     * its items made again with their targets, reported or answered as first made.
      */
-    public List<SubtaskResult> decode(Encoded remembered) {
-        return codec.decode(remembered.body(), remembered.contentEncoding(), AgentCallback.class).results().stream()
-                .map(r -> r.items() == null ? r : new SubtaskResult(r.subtaskId(), r.taskId(), r.callbackToken(),
-                        r.state(), r.items().objects(), r.startedAt(), r.finishedAt()))
-                .toList();
+    public SubtaskResult decode(Encoded remembered, List<String> targets) {
+        SubtaskResult r = codec.decode(remembered.body(), remembered.contentEncoding(), AgentCallback.class)
+                .results().get(0);
+        return r.items() == null ? r : new SubtaskResult(r.subtaskId(), r.taskId(), r.callbackToken(), r.state(),
+                r.items().withTargets(targets), r.startedAt(), r.finishedAt());
     }
 
     /** One callback API's results: those waiting, and whether a callback is on its way there. */

@@ -109,7 +109,7 @@ public final class SubtaskRunner implements AutoCloseable {
             return Admission.REFUSED;
         }
         List<AgentSubtask> fresh = new ArrayList<>();
-        Map<String, Encoded> finished = new LinkedHashMap<>();
+        Map<String, SubtaskResult> finished = new LinkedHashMap<>();
         Set<String> named = new HashSet<>();
         List<String> stillRunning = new ArrayList<>();
         int suppressed = 0;
@@ -126,7 +126,7 @@ public final class SubtaskRunner implements AutoCloseable {
             }
             Encoded earlier = recent.resultOf(id);
             if (earlier != null) {
-                finished.put(id, earlier);
+                finished.put(id, reporter.decode(earlier, subtask.targets()));
                 suppressed++;
             } else {
                 fresh.add(subtask);
@@ -147,11 +147,11 @@ public final class SubtaskRunner implements AutoCloseable {
             log.info("{}: {} of the batch's {} subtask(s) already running or recently done, not executed again",
                     nodeId, suppressed, batch.subtasks().size());
         }
-        for (Encoded result : finished.values()) {
+        for (SubtaskResult result : finished.values()) {
             if (answer == null) {
-                reporter.reportAgain(callbackApi, result);
+                reporter.report(callbackApi, result);
             } else {
-                reporter.decode(result).forEach(answer::add);
+                answer.add(result);
             }
         }
         if (answer != null) {

@@ -46,6 +46,8 @@ public final class Items {
      */
     private String json;
     private String literal;
+    /** Items made here: their rows, once written ({@link #rows}). */
+    private String rows;
     /** Items an agent made: the list, unmodifiable, and the subtask's targets (null: none known); else null. */
     private final Made made;
     private final int count;
@@ -94,7 +96,7 @@ public final class Items {
 
     /**
      * These items as objects, for a callback or an answer to a dispatcher that did not ask for rows: as made, or read
-     * and written again (items an agent remembered, see {@link #rowsWithTargets}).
+     * and written again.
      */
     public Items objects() {
         return made != null ? this : of(list());
@@ -114,19 +116,33 @@ public final class Items {
 
     /**
      * These items as rows, with the targets their positions imply left out where they were made here for a subtask
-     * ({@code item_rows=1}); items read are rows already.
+     * ({@code item_rows=1}), written once (an agent answers with them and remembers them so); items read are rows
+     * already.
      */
     public Items rows() {
-        return made == null ? this : written(true, true);
+        if (made == null) {
+            return this;
+        }
+        if (rows == null) {
+            rows = written(true, true).json;
+        }
+        return new Items(rows, null, null, count, firstFailing, last, firstUntargeted);
     }
 
     /**
-     * These items as rows with every target written: what an agent remembers of a result it made, from which either
-     * form is made again if the subtask comes back (rows cost a fifth of objects to write, and most results are never
-     * asked for again).
+     * Items read as rows that leave out the targets their positions imply (what an agent remembered of a result, see
+     * {@link #rows}) with those targets put back from the subtask's: made again, for a callback or an answer.
      */
-    public Items rowsWithTargets() {
-        return made == null ? this : written(true, false);
+    public Items withTargets(List<String> targets) {
+        List<ItemResult> read = list();
+        List<ItemResult> whole = new ArrayList<>(read.size());
+        for (int i = 0; i < read.size(); i++) {
+            ItemResult item = read.get(i);
+            whole.add(item == null || item.target() != null || i >= targets.size() ? item
+                    : new ItemResult(targets.get(i), item.httpCode(), item.bytes(), item.elapsedMs(), item.error(),
+                            item.verification()));
+        }
+        return of(whole, targets);
     }
 
     /** Items made here written as rows or objects, leaving out the targets their positions imply or not. */
