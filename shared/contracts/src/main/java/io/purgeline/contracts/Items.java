@@ -23,8 +23,8 @@ import java.util.List;
  * see {@link JsonText#row}); every reader takes both. Items read (from an answer, a callback) are written on as rows,
  * so saves carry and {@code subtasks.items} stores rows. Items an agent makes keep their list and write it in the
  * form each use asks for, once: rows for an answer to a dispatcher that asks for them ({@code item_rows=1}), objects
- * for a callback. A row is about a fifth of an object's characters, and reading
- * an object made a string of each of its names: reading items was a fifth of dispatch-worker's processor.
+ * for a callback. A row is about a fifth of an object's characters, and reading an object made a string of each of
+ * its names: reading items was a fifth of dispatch-worker's processor.
  *
  * <p>An item without a target stands for the subtask's target at the same index: in the answer to a dispatcher that
  * asks for it ({@code implied_targets=1}, or {@code item_rows=1}) the agent leaves out every target that its position
