@@ -18,6 +18,8 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A dispatcher that asks with {@code answer_ms} gets the results of the batch in the agent's answer, and only those
@@ -125,24 +127,15 @@ class AnswerWithResultsTest {
         noCallbackFor(id);
     }
 
-    @Test
-    void itemRowsOtherThan1AreRefusedWith400() throws Exception {
-        ContentResponse r = agent.send(agent.batch("held-7@" + AgentUnderTest.NODE_ID, TaskType.REFRESH,
-                List.of("http://cdn.example.org/z.png")), "answer_ms=100&item_rows=true");
+    @ParameterizedTest
+    @CsvSource({"implied_targets, yes, y", "item_rows, true, z"})
+    void anAnswerFormFlagOtherThan1IsRefusedWith400(String flag, String value, String file) throws Exception {
+        ContentResponse r = agent.send(agent.batch("held-" + flag + "@" + AgentUnderTest.NODE_ID, TaskType.REFRESH,
+                List.of("http://cdn.example.org/" + file + ".png")), "answer_ms=100&" + flag + "=" + value);
 
         assertThat(r.getStatus()).isEqualTo(400);
-        assertThat(r.getContentAsString()).contains("item_rows must be 1 when given, got 'true'");
-        assertThat(cache.received("/z.png")).isEmpty();
-    }
-
-    @Test
-    void impliedTargetsOtherThan1AreRefusedWith400() throws Exception {
-        ContentResponse r = agent.send(agent.batch("held-6@" + AgentUnderTest.NODE_ID, TaskType.REFRESH,
-                List.of("http://cdn.example.org/y.png")), "answer_ms=100&implied_targets=yes");
-
-        assertThat(r.getStatus()).isEqualTo(400);
-        assertThat(r.getContentAsString()).contains("implied_targets must be 1 when given, got 'yes'");
-        assertThat(cache.received("/y.png")).isEmpty();
+        assertThat(r.getContentAsString()).contains(flag + " must be 1 when given, got '" + value + "'");
+        assertThat(cache.received("/" + file + ".png")).isEmpty();
     }
 
     @Test
