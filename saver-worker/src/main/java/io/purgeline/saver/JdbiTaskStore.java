@@ -91,7 +91,7 @@ final class JdbiTaskStore implements TaskStore {
         ended.sort(Comparator.comparing(TaskSql.Outcome::subtaskId));
         // READ COMMITTED: a recount must see subtask rows another saver committed while we waited for its lock.
         return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
-            TaskSql sql = h.attach(TaskSql.class);
+            TaskSql sql = new TaskSql(h);
             Chunks.of(tasks, t -> ROW_OVERHEAD + t.targets().length() + length(t.options()))
                     .forEach(sql::insertTasks);
             // Every writer locks a task before any of its subtask rows, so two savers (briefly, after a partition
@@ -196,7 +196,7 @@ final class JdbiTaskStore implements TaskStore {
         if (taskIds.isEmpty()) {
             return Map.of();
         }
-        List<TaskSql.Ended> rows = jdbi.withExtension(TaskSql.class, sql -> sql.unsuccessful(Chunks.padded(taskIds)));
+        List<TaskSql.Ended> rows = jdbi.withHandle(h -> new TaskSql(h).unsuccessful(Chunks.padded(taskIds)));
         Map<String, List<FailedNode>> byTask = new LinkedHashMap<>();
         for (TaskSql.Ended e : rows) {
             String reason = e.lastError() != null ? e.lastError()
@@ -209,13 +209,13 @@ final class JdbiTaskStore implements TaskStore {
     @Override
     public void markEventSent(Collection<String> taskIds) {
         if (!taskIds.isEmpty()) {
-            jdbi.useExtension(TaskSql.class, sql -> sql.markEventSent(Chunks.padded(taskIds)));
+            jdbi.useHandle(h -> new TaskSql(h).markEventSent(Chunks.padded(taskIds)));
         }
     }
 
     @Override
     public List<String> overdue(Instant now, int limit) {
-        return jdbi.withExtension(TaskSql.class, sql -> sql.overdue(Utc.of(now), limit));
+        return jdbi.withHandle(h -> new TaskSql(h).overdue(Utc.of(now), limit));
     }
 
     private TaskSql.NewTask newTask(TaskCreated t) {

@@ -7,34 +7,26 @@ import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.Collection;
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindList;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.customizer.BindMethodsList;
-import org.jdbi.v3.sqlobject.statement.SqlBatch;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
  * The saver's SQL over {@code tasks} and {@code subtasks} (V1 migration), but for the writes of subtask rows
- * ({@link SubtaskRows}). Writes are multi-row statements. Every
- * DATETIME is UTC wall-clock time, bound and read as {@link LocalDateTime} so that no JVM or session time zone takes
- * part.
+ * ({@link SubtaskRows}), on one handle (a transaction's). Writes are multi-row statements. Every DATETIME is UTC
+ * wall-clock time, bound and read as {@link LocalDateTime} so that no JVM or session time zone takes part.
+ *
+ * <p>Plain statements on the handle, not a SQL object: attaching a SQL object builds a handler and a configuration
+ * for each of its methods and registers its row mappers, on every attach, and with one attach per transaction that
+ * was a seventh of the saver's processor when purges came one at a time.
  */
-@RegisterRowMapper(TaskSql.TaskRowMapper.class)
-@RegisterRowMapper(TaskSql.CountsMapper.class)
-@RegisterRowMapper(TaskSql.EndedMapper.class)
-@RegisterRowMapper(TaskSql.UnfinishedMapper.class)
-@RegisterRowMapper(TaskSql.SubtaskStateMapper.class)
-interface TaskSql {
+final class TaskSql {
     /** SQL list of the subtask states that never change again. */
-    String FINAL = "('done', 'failed', 'expired')";
+    static final String FINAL = "('done', 'failed', 'expired')";
 
-    /** A task as created: state accepted, no subtask ended yet. */
-    record NewTask(String taskId, String apiId, String type, String targets, String options, int priority,
+    /** A task as created: state accepted, no subtask ended yet. Public: its values are bound by reflection. */
+    public record NewTask(String taskId, String apiId, String type, String targets, String options, int priority,
             String lane, int total, LocalDateTime acceptedAt, LocalDateTime deadlineAt) {
         public String state() {
             return TaskState.ACCEPTED.wire();
@@ -69,87 +61,98 @@ interface TaskSql {
 
     record TaskUpdate(String taskId, String state, int done, int failed, int expired, LocalDateTime finishedAt) {}
 
+    private static final String INSERT_TASKS = "INSERT INTO tasks (task_id, api_id, type, targets, options, priority, "
+            + "lane, state, total, accepted_at, deadline_at) VALUES <rows> ON DUPLICATE KEY UPDATE task_id = task_id";
+    private static final List<String> NEW_TASK_COLUMNS = List.of("taskId", "apiId", "type", "targets", "options",
+            "priority", "lane", "state", "total", "acceptedAt", "deadlineAt");
+
+    private final Handle h;
+
+    TaskSql(Handle h) {
+        this.h = h;
+    }
+
     /**
      * Inserts tasks not yet known and leaves an existing one as it is. A no-op update rather than INSERT IGNORE,
      * which would also turn data errors (a value too long) into silent warnings.
      */
-    @SqlUpdate("INSERT INTO tasks (task_id, api_id, type, targets, options, priority, lane, state, total, "
-            + "accepted_at, deadline_at) VALUES <rows> ON DUPLICATE KEY UPDATE task_id = task_id")
-    void insertTasks(@BindMethodsList(value = "rows", methodNames = {"taskId", "apiId", "type", "targets",
-            "options", "priority", "lane", "state", "total", "acceptedAt", "deadlineAt"}) List<NewTask> rows);
+    void insertTasks(List<NewTask> rows) {
+        h.createUpdate(INSERT_TASKS).bindMethodsList("rows", rows, NEW_TASK_COLUMNS).execute();
+    }
 
     /** Locks the tasks, so that two savers (briefly, after a partition moved) recount one task one after the other. */
-    @SqlQuery("SELECT task_id, api_id, type, state, total, done, failed, expired, accepted_at, finished_at, "
-            + "event_sent FROM tasks WHERE task_id IN (<ids>) ORDER BY task_id FOR UPDATE")
-    List<TaskRow> lockTasks(@BindList("ids") Collection<String> ids);
+    List<TaskRow> lockTasks(Collection<String> ids) {
+        return h.createQuery("SELECT task_id, api_id, type, state, total, done, failed, expired, accepted_at, "
+                        + "finished_at, event_sent FROM tasks WHERE task_id IN (<ids>) ORDER BY task_id FOR UPDATE")
+                .bindList("ids", ids).map(TASK_ROW).list();
+    }
 
-    @SqlQuery("SELECT task_id, SUM(state = 'done') AS done, SUM(state = 'failed') AS failed, "
-            + "SUM(state = 'expired') AS expired FROM subtasks WHERE task_id IN (<ids>) GROUP BY task_id")
-    List<Counts> countSubtasks(@BindList("ids") Collection<String> ids);
+    List<Counts> countSubtasks(Collection<String> ids) {
+        return h.createQuery("SELECT task_id, SUM(state = 'done') AS done, SUM(state = 'failed') AS failed, "
+                        + "SUM(state = 'expired') AS expired FROM subtasks WHERE task_id IN (<ids>) GROUP BY task_id")
+                .bindList("ids", ids)
+                .map((rs, ctx) -> new Counts(rs.getString("task_id"), rs.getInt("done"), rs.getInt("failed"),
+                        rs.getInt("expired")))
+                .list();
+    }
 
-    @SqlQuery("SELECT subtask_id, state FROM subtasks WHERE subtask_id IN (<ids>)")
-    List<SubtaskStateRow> subtaskStates(@BindList("ids") Collection<String> ids);
+    List<SubtaskStateRow> subtaskStates(Collection<String> ids) {
+        return h.createQuery("SELECT subtask_id, state FROM subtasks WHERE subtask_id IN (<ids>)")
+                .bindList("ids", ids)
+                .map((rs, ctx) -> new SubtaskStateRow(rs.getString("subtask_id"), rs.getString("state")))
+                .list();
+    }
 
-    @SqlBatch("UPDATE tasks SET state = :state, done = :done, failed = :failed, expired = :expired, "
-            + "finished_at = :finishedAt WHERE task_id = :taskId")
-    void updateTasks(@BindMethods List<TaskUpdate> updates);
+    void updateTasks(List<TaskUpdate> updates) {
+        PreparedBatch batch = h.prepareBatch("UPDATE tasks SET state = :state, done = :done, failed = :failed, "
+                + "expired = :expired, finished_at = :finishedAt WHERE task_id = :taskId");
+        for (TaskUpdate u : updates) {
+            batch.bind("state", u.state()).bind("done", u.done()).bind("failed", u.failed())
+                    .bind("expired", u.expired()).bind("finishedAt", u.finishedAt()).bind("taskId", u.taskId())
+                    .add();
+        }
+        batch.execute();
+    }
 
-    @SqlQuery("SELECT task_id, node_id, state, last_error FROM subtasks "
-            + "WHERE task_id IN (<ids>) AND state IN ('failed', 'expired') ORDER BY task_id, node_id")
-    List<Ended> unsuccessful(@BindList("ids") Collection<String> ids);
+    List<Ended> unsuccessful(Collection<String> ids) {
+        return h.createQuery("SELECT task_id, node_id, state, last_error FROM subtasks "
+                        + "WHERE task_id IN (<ids>) AND state IN ('failed', 'expired') ORDER BY task_id, node_id")
+                .bindList("ids", ids)
+                .map((rs, ctx) -> new Ended(rs.getString("task_id"), rs.getString("node_id"), rs.getString("state"),
+                        rs.getString("last_error")))
+                .list();
+    }
 
     /** In key order, like every write of the saver, so that the upserts that follow lock rows in the same order. */
-    @SqlQuery("SELECT subtask_id, task_id, node_id FROM subtasks "
-            + "WHERE task_id IN (<ids>) AND state NOT IN " + FINAL + " ORDER BY subtask_id")
-    List<Unfinished> unfinished(@BindList("ids") Collection<String> ids);
+    List<Unfinished> unfinished(Collection<String> ids) {
+        return h.createQuery("SELECT subtask_id, task_id, node_id FROM subtasks "
+                        + "WHERE task_id IN (<ids>) AND state NOT IN " + FINAL + " ORDER BY subtask_id")
+                .bindList("ids", ids)
+                .map((rs, ctx) -> new Unfinished(rs.getString("subtask_id"), rs.getString("task_id"),
+                        rs.getString("node_id")))
+                .list();
+    }
 
     /**
      * Tasks still open at {@code now} although their deadline passed. A range scan of index tasks_by_deadline
      * (state, deadline_at) that stops at {@code limit}; no ORDER BY, which would sort every overdue task first.
      */
-    @SqlQuery("SELECT task_id FROM tasks WHERE state IN ('accepted', 'running') AND deadline_at <= :now "
-            + "LIMIT :limit")
-    List<String> overdue(@Bind("now") LocalDateTime now, @Bind("limit") int limit);
-
-    @SqlUpdate("UPDATE tasks SET event_sent = TRUE WHERE task_id IN (<ids>)")
-    void markEventSent(@BindList("ids") Collection<String> ids);
-
-    final class TaskRowMapper implements RowMapper<TaskRow> {
-        @Override
-        public TaskRow map(ResultSet rs, StatementContext ctx) throws SQLException {
-            return new TaskRow(rs.getString("task_id"), rs.getString("api_id"), rs.getString("type"),
-                    TaskState.fromWire(rs.getString("state")), rs.getInt("total"), rs.getInt("done"),
-                    rs.getInt("failed"), rs.getInt("expired"), Utc.instant(rs, "accepted_at"),
-                    Utc.instant(rs, "finished_at"), rs.getBoolean("event_sent"));
-        }
+    List<String> overdue(LocalDateTime now, int limit) {
+        return h.createQuery("SELECT task_id FROM tasks WHERE state IN ('accepted', 'running') AND deadline_at <= :now "
+                        + "LIMIT :limit")
+                .bind("now", now).bind("limit", limit).mapTo(String.class).list();
     }
 
-    final class CountsMapper implements RowMapper<Counts> {
-        @Override
-        public Counts map(ResultSet rs, StatementContext ctx) throws SQLException {
-            return new Counts(rs.getString("task_id"), rs.getInt("done"), rs.getInt("failed"), rs.getInt("expired"));
-        }
+    void markEventSent(Collection<String> ids) {
+        h.createUpdate("UPDATE tasks SET event_sent = TRUE WHERE task_id IN (<ids>)").bindList("ids", ids).execute();
     }
 
-    final class EndedMapper implements RowMapper<Ended> {
-        @Override
-        public Ended map(ResultSet rs, StatementContext ctx) throws SQLException {
-            return new Ended(rs.getString("task_id"), rs.getString("node_id"), rs.getString("state"),
-                    rs.getString("last_error"));
-        }
-    }
+    private static final RowMapper<TaskRow> TASK_ROW = TaskSql::taskRow;
 
-    final class UnfinishedMapper implements RowMapper<Unfinished> {
-        @Override
-        public Unfinished map(ResultSet rs, StatementContext ctx) throws SQLException {
-            return new Unfinished(rs.getString("subtask_id"), rs.getString("task_id"), rs.getString("node_id"));
-        }
-    }
-
-    final class SubtaskStateMapper implements RowMapper<SubtaskStateRow> {
-        @Override
-        public SubtaskStateRow map(ResultSet rs, StatementContext ctx) throws SQLException {
-            return new SubtaskStateRow(rs.getString("subtask_id"), rs.getString("state"));
-        }
+    private static TaskRow taskRow(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new TaskRow(rs.getString("task_id"), rs.getString("api_id"), rs.getString("type"),
+                TaskState.fromWire(rs.getString("state")), rs.getInt("total"), rs.getInt("done"),
+                rs.getInt("failed"), rs.getInt("expired"), Utc.instant(rs, "accepted_at"),
+                Utc.instant(rs, "finished_at"), rs.getBoolean("event_sent"));
     }
 }
