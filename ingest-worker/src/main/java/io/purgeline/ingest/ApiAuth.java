@@ -46,9 +46,24 @@ public final class ApiAuth {
         return AdminKey.only(verifier, refusals, route);
     }
 
+    /** A request's caller and its signature, whose token is not claimed yet. */
+    public record Signed(Caller caller, RequestVerifier.Verified signature) {}
+
     /** Verifies the request; throws a 401 {@link io.purgeline.service.HttpError} unless it is signed. */
     public Caller caller(HttpCall call) {
-        String accessKey = verifier.verify(call).accessKey();
+        return callerOf(verifier.verify(call).accessKey());
+    }
+
+    /**
+     * As {@link #caller}, but leaves the request's token to be claimed later, together with other requests'
+     * ({@link RequestVerifier#claimAll}).
+     */
+    public Signed unclaimed(HttpCall call) {
+        RequestVerifier.Verified signature = verifier.signed(call);
+        return new Signed(callerOf(signature.accessKey()), signature);
+    }
+
+    private Caller callerOf(String accessKey) {
         if (AdminKey.ACCESS_KEY.equals(accessKey)) {
             return Caller.ADMIN;
         }

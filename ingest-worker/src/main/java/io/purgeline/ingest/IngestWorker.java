@@ -91,7 +91,8 @@ public final class IngestWorker extends RunningWorker {
             TaskStatusReader status = new TaskStatusReader(database.jdbi(), redis, RedisKeys.of(config), markers);
             WebServer.Builder routes = WebServer.builder(NAME, HttpConfig.from(env, DEFAULT_HTTP_PORT));
             // Owned before HTTP, so it accepts what HTTP handed it after HTTP has stopped taking submissions.
-            SubmissionBatcher submissions = lifecycle.own("http submissions", SubmissionBatcher.start(intake));
+            SubmissionBatcher submissions = lifecycle.own("http submissions",
+                    SubmissionBatcher.start(intake, verifier));
             new TaskRoutes(submissions, status, new TaskListing(database.jdbi()), codec, auth).install(routes);
             new CustomerRoutes(customers, codec, auth).install(routes);
             new NodeRoutes(nodes, codec, auth).install(routes);

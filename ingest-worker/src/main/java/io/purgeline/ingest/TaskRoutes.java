@@ -43,11 +43,14 @@ public final class TaskRoutes {
                 .route("GET", "/v1/tasks/{task_id}", this::get);
     }
 
-    /** Accepted together with the submissions that arrive meanwhile; no server thread waits for the confirm. */
+    /**
+     * Accepted together with the submissions that arrive meanwhile, their tokens claimed together; no server thread
+     * waits for Redis or the confirm.
+     */
     private CompletionStage<HttpReply> submit(HttpCall call) {
-        ApiAuth.Caller caller = auth.caller(call);
-        TaskSubmission submission = forCaller(caller, call.bodyAs(codec, TaskSubmission.class));
-        return submissions.submit(submission).handle((result, error) -> {
+        ApiAuth.Signed signed = auth.unclaimed(call);
+        TaskSubmission submission = forCaller(signed.caller(), call.bodyAs(codec, TaskSubmission.class));
+        return submissions.submit(submission, signed.signature()).handle((result, error) -> {
             if (error != null) {
                 Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause()
                         : error;

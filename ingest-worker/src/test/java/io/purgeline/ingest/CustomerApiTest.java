@@ -9,14 +9,19 @@ import io.purgeline.contracts.TaskAccepted;
 import io.purgeline.service.Env;
 import io.purgeline.testkit.SignedHttp;
 import io.purgeline.testkit.TestNamespace;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,6 +139,27 @@ class CustomerApiTest {
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(again.statusCode()).isEqualTo(401);
         assertThat(error(again).error()).isEqualTo("replay");
+    }
+
+    @Test
+    void copiesOfOneRequestSentAtOnceAreAcceptedOnceAndRefusedAsReplays() throws Exception {
+        // Claimed together, in one batch or in batches side by side: still one claim wins.
+        HttpRequest once = acme.request("POST", "/v1/tasks",
+                refresh("replayed-at-once", "https://www.acme.example/r.js").getBytes(StandardCharsets.UTF_8),
+                Map.of());
+        HttpClient http = HttpClient.newHttpClient();
+
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> f : IntStream.range(0, 12)
+                .mapToObj(i -> http.sendAsync(once, HttpResponse.BodyHandlers.ofString())).toList()) {
+            answers.add(f.get(30, TimeUnit.SECONDS));
+        }
+
+        assertThat(answers).filteredOn(r -> r.statusCode() == 202).hasSize(1);
+        assertThat(answers).filteredOn(r -> r.statusCode() == 401)
+                .hasSize(11)
+                .allSatisfy(r -> assertThat(error(r).error()).isEqualTo("replay"));
+        assertThat(acme.get("/v1/tasks/replayed-at-once").statusCode()).isEqualTo(200);
     }
 
     @Test

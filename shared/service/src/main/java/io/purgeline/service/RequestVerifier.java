@@ -3,6 +3,7 @@ package io.purgeline.service;
 import io.purgeline.contracts.Signatures;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,6 +48,19 @@ public final class RequestVerifier {
 
     /** Verifies the request and claims its token; throws a 401 {@link HttpError} saying what is wrong. */
     public Verified verify(HttpCall call) {
+        Verified signed = signed(call);
+        // Kept twice the window: a token stays unusable for as long as its timestamp could pass on either side.
+        if (!nonces.claim(signed.token(), window.multipliedBy(2))) {
+            throw replay();
+        }
+        return signed;
+    }
+
+    /**
+     * Verifies the request's signature but leaves its token unclaimed, for a caller that claims the tokens of many
+     * requests together ({@link #claimAll}) before it acts on any of them; throws as {@link #verify} does.
+     */
+    public Verified signed(HttpCall call) {
         String accessKey = call.header(Signatures.ACCESS_KEY);
         String timestamp = call.header(Signatures.TIMESTAMP);
         String token = call.header(Signatures.TOKEN);
@@ -79,12 +93,27 @@ public final class RequestVerifier {
             throw refusals.refuse(401, "bad_signature", "Token does not match the request signed with access key '"
                     + accessKey + "': wrong secret, or the method, path, query, timestamp or body changed");
         }
-        // Kept twice the window: a token stays unusable for as long as its timestamp could pass on either side.
-        if (!nonces.claim(token, window.multipliedBy(2))) {
-            throw refusals.refuse(401, "replay", "this Token was already used; sign every request anew (a request"
-                    + " sent twice within a second needs something that differs, e.g. a nonce query parameter)");
-        }
         return new Verified(accessKey, token);
+    }
+
+    /**
+     * Claims the tokens of requests verified by {@link #signed}, in one go: for each request, in order, null if its
+     * token is now claimed, or its refusal (401, counted) if the token was used before, by an earlier request or
+     * by one before it in this list.
+     */
+    public List<HttpError> claimAll(List<Verified> requests) {
+        List<Boolean> claimed = nonces.claimAll(requests.stream().map(Verified::token).toList(),
+                window.multipliedBy(2));
+        List<HttpError> refusals = new ArrayList<>(requests.size());
+        for (boolean fresh : claimed) {
+            refusals.add(fresh ? null : replay());
+        }
+        return refusals;
+    }
+
+    private HttpError replay() {
+        return refusals.refuse(401, "replay", "this Token was already used; sign every request anew (a request sent"
+                + " twice within a second needs something that differs, e.g. a nonce query parameter)");
     }
 
     /** Gives a claimed token back, for a request that was not accepted after all (so that its retry is no replay). */
