@@ -63,6 +63,10 @@ public final class LatencyScenario implements Scenario {
                 + " last node's started_at; finish = to its last node's finished_at; record = to the saver writing"
                 + " its last subtask row (updated_at, taken as the batch is written, before its commit); event = to"
                 + " the final event's arrival. The database keeps milliseconds");
+        report.note("cpu_ms_per_task: processor time the whole machine was busy (every process and core,"
+                + " /proc/stat) while the measured tasks ran, per task; cores_busy: how many cores that kept busy on"
+                + " average (of " + Runtime.getRuntime().availableProcessors() + "). Where cores_busy is near all of"
+                + " them, a purge takes about cpu_ms_per_task over the cores, and only less work makes it faster");
         report.note("p50_x_relay: ratio to the relay over the same caches; p50_x_floor: ratio to the floor"
                 + " scenario's bare fan-out round over the same number of simulated nodes");
         return report;

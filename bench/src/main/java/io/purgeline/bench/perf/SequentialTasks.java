@@ -16,12 +16,16 @@ import java.util.concurrent.TimeoutException;
  */
 final class SequentialTasks {
     /** What a case measured: latencies of the measured tasks and how each of them ended. */
-    record Outcome(Latencies latencies, Map<String, Integer> finals, int timedOut, List<Measured> measured) {
+    record Outcome(Latencies latencies, Map<String, Integer> finals, int timedOut, List<Measured> measured,
+            double busyMs, double coresBusy) {
         Map<String, Object> figures() {
             Map<String, Object> f = new LinkedHashMap<>(latencies.summary());
             f.put("completed", finals.getOrDefault("task.completed", 0));
             f.put("not_completed", finals.entrySet().stream().filter(e -> !e.getKey().equals("task.completed"))
                     .mapToInt(Map.Entry::getValue).sum() + timedOut);
+            f.put("cpu_ms_per_task", measured.isEmpty() || Double.isNaN(busyMs) ? null
+                    : Math.round(busyMs / measured.size() * 10) / 10.0);
+            f.put("cores_busy", Double.isNaN(coresBusy) ? null : Math.round(coresBusy * 100) / 100.0);
             return f;
         }
     }
@@ -45,9 +49,10 @@ final class SequentialTasks {
                 one(sut, transport, regions, patience);
             } catch (TimeoutException e) {
                 // A build that cannot finish one task in time gets a row that says so, not a failed scenario.
-                return new Outcome(latencies, finals, 1, List.of());
+                return new Outcome(latencies, finals, 1, List.of(), Double.NaN, Double.NaN);
             }
         }
+        MachineCpu start = MachineCpu.now();
         long until = System.nanoTime() + limit.toNanos();
         while (latencies.count() + timedOut < samples && System.nanoTime() < until) {
             try {
@@ -61,7 +66,8 @@ final class SequentialTasks {
                 break;
             }
         }
-        return new Outcome(latencies, finals, timedOut, measured);
+        MachineCpu end = MachineCpu.now();
+        return new Outcome(latencies, finals, timedOut, measured, end.busyMsSince(start), end.coresBusySince(start));
     }
 
     /** A measured task: its id, when it was submitted and when its final event arrived (epoch milliseconds). */

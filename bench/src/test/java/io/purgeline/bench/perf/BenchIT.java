@@ -60,6 +60,10 @@ class BenchIT {
             assertThat(rows.get(c).get("p50_ms").getAsDouble()).as(c).isPositive();
             assertThat(rows.get(c).get("max_ms").getAsDouble()).as(c)
                     .isGreaterThanOrEqualTo(rows.get(c).get("p50_ms").getAsDouble());
+            // The machine's processor time while the tasks ran: some per task, on at most every core.
+            assertThat(rows.get(c).get("cpu_ms_per_task").getAsDouble()).as(c).isPositive();
+            assertThat(rows.get(c).get("cores_busy").getAsDouble()).as(c).isPositive()
+                    .isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors() + 0.1);
             // Where the time went, from the instants the pipeline recorded: every stage, none before the last.
             JsonObject stages = rows.get(c).getAsJsonObject("stages_p50_ms");
             assertThat(stages.keySet()).as(c).containsExactly("accept", "dispatch", "spread", "finish", "record",
