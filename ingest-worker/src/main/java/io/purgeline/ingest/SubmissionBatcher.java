@@ -117,7 +117,6 @@ final class SubmissionBatcher implements AutoCloseable {
         }
     }
 
-
     /** Accepts what was handed in before closing, then stops. Close after HTTP stopped taking submissions. */
     @Override
     public void close() throws InterruptedException {

@@ -15,7 +15,10 @@ import java.util.concurrent.TimeoutException;
  * before it is submitted (before the publish, or before the POST) to the arrival of its final event.
  */
 final class SequentialTasks {
-    /** What a case measured: latencies of the measured tasks and how each of them ended. */
+    /**
+     * What a case measured: latencies of the measured tasks, how each of them ended, and the machine's processor time
+     * busy while they ran, in all and in cores on average (NaN where unknown).
+     */
     record Outcome(Latencies latencies, Map<String, Integer> finals, int timedOut, List<Measured> measured,
             double busyMs, double coresBusy) {
         Map<String, Object> figures() {
