@@ -82,25 +82,20 @@ final class TaskSql {
 
     /** Locks the tasks, so that two savers (briefly, after a partition moved) recount one task one after the other. */
     List<TaskRow> lockTasks(Collection<String> ids) {
-        return h.createQuery("SELECT task_id, api_id, type, state, total, done, failed, expired, accepted_at, "
-                        + "finished_at, event_sent FROM tasks WHERE task_id IN (<ids>) ORDER BY task_id FOR UPDATE")
-                .bindList("ids", ids).map(TASK_ROW).list();
+        return byIds("SELECT task_id, api_id, type, state, total, done, failed, expired, accepted_at, finished_at, "
+                + "event_sent FROM tasks WHERE task_id IN (<ids>) ORDER BY task_id FOR UPDATE", ids, TaskSql::taskRow);
     }
 
     List<Counts> countSubtasks(Collection<String> ids) {
-        return h.createQuery("SELECT task_id, SUM(state = 'done') AS done, SUM(state = 'failed') AS failed, "
-                        + "SUM(state = 'expired') AS expired FROM subtasks WHERE task_id IN (<ids>) GROUP BY task_id")
-                .bindList("ids", ids)
-                .map((rs, ctx) -> new Counts(rs.getString("task_id"), rs.getInt("done"), rs.getInt("failed"),
-                        rs.getInt("expired")))
-                .list();
+        return byIds("SELECT task_id, SUM(state = 'done') AS done, SUM(state = 'failed') AS failed, "
+                + "SUM(state = 'expired') AS expired FROM subtasks WHERE task_id IN (<ids>) GROUP BY task_id", ids,
+                (rs, ctx) -> new Counts(rs.getString("task_id"), rs.getInt("done"), rs.getInt("failed"),
+                        rs.getInt("expired")));
     }
 
     List<SubtaskStateRow> subtaskStates(Collection<String> ids) {
-        return h.createQuery("SELECT subtask_id, state FROM subtasks WHERE subtask_id IN (<ids>)")
-                .bindList("ids", ids)
-                .map((rs, ctx) -> new SubtaskStateRow(rs.getString("subtask_id"), rs.getString("state")))
-                .list();
+        return byIds("SELECT subtask_id, state FROM subtasks WHERE subtask_id IN (<ids>)", ids,
+                (rs, ctx) -> new SubtaskStateRow(rs.getString("subtask_id"), rs.getString("state")));
     }
 
     void updateTasks(List<TaskUpdate> updates) {
@@ -115,22 +110,18 @@ final class TaskSql {
     }
 
     List<Ended> unsuccessful(Collection<String> ids) {
-        return h.createQuery("SELECT task_id, node_id, state, last_error FROM subtasks "
-                        + "WHERE task_id IN (<ids>) AND state IN ('failed', 'expired') ORDER BY task_id, node_id")
-                .bindList("ids", ids)
-                .map((rs, ctx) -> new Ended(rs.getString("task_id"), rs.getString("node_id"), rs.getString("state"),
-                        rs.getString("last_error")))
-                .list();
+        return byIds("SELECT task_id, node_id, state, last_error FROM subtasks "
+                + "WHERE task_id IN (<ids>) AND state IN ('failed', 'expired') ORDER BY task_id, node_id", ids,
+                (rs, ctx) -> new Ended(rs.getString("task_id"), rs.getString("node_id"), rs.getString("state"),
+                        rs.getString("last_error")));
     }
 
     /** In key order, like every write of the saver, so that the upserts that follow lock rows in the same order. */
     List<Unfinished> unfinished(Collection<String> ids) {
-        return h.createQuery("SELECT subtask_id, task_id, node_id FROM subtasks "
-                        + "WHERE task_id IN (<ids>) AND state NOT IN " + FINAL + " ORDER BY subtask_id")
-                .bindList("ids", ids)
-                .map((rs, ctx) -> new Unfinished(rs.getString("subtask_id"), rs.getString("task_id"),
-                        rs.getString("node_id")))
-                .list();
+        return byIds("SELECT subtask_id, task_id, node_id FROM subtasks "
+                + "WHERE task_id IN (<ids>) AND state NOT IN " + FINAL + " ORDER BY subtask_id", ids,
+                (rs, ctx) -> new Unfinished(rs.getString("subtask_id"), rs.getString("task_id"),
+                        rs.getString("node_id")));
     }
 
     /**
@@ -147,7 +138,10 @@ final class TaskSql {
         h.createUpdate("UPDATE tasks SET event_sent = TRUE WHERE task_id IN (<ids>)").bindList("ids", ids).execute();
     }
 
-    private static final RowMapper<TaskRow> TASK_ROW = TaskSql::taskRow;
+    /** The rows of a query over {@code <ids>}, bound as a list. */
+    private <T> List<T> byIds(String sql, Collection<String> ids, RowMapper<T> mapper) {
+        return h.createQuery(sql).bindList("ids", ids).map(mapper).list();
+    }
 
     private static TaskRow taskRow(ResultSet rs, StatementContext ctx) throws SQLException {
         return new TaskRow(rs.getString("task_id"), rs.getString("api_id"), rs.getString("type"),
