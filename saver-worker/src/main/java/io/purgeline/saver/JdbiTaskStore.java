@@ -11,6 +11,7 @@ import io.purgeline.contracts.TaskCreated;
 import io.purgeline.contracts.TaskExpiry;
 import io.purgeline.runtime.Utc;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -26,8 +27,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * {@link TaskStore} on MariaDB through JDBI. A batch is one transaction: the touched tasks locked, multi-row upserts
@@ -89,8 +91,9 @@ final class JdbiTaskStore implements TaskStore {
         tasks.sort(Comparator.comparing(TaskSql.NewTask::taskId));
         planned.sort(Comparator.comparing(TaskSql.PlannedSubtask::subtaskId));
         ended.sort(Comparator.comparing(TaskSql.Outcome::subtaskId));
-        // READ COMMITTED: a recount must see subtask rows another saver committed while we waited for its lock.
-        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
+        // READ COMMITTED (every pooled connection's level): a recount must see subtask rows another saver committed
+        // while we waited for its lock.
+        return inTransaction(h -> {
             TaskSql sql = new TaskSql(h);
             Chunks.of(tasks, t -> ROW_OVERHEAD + t.targets().length() + length(t.options()))
                     .forEach(sql::insertTasks);
@@ -110,6 +113,43 @@ final class JdbiTaskStore implements TaskStore {
             tasks.forEach(t -> recounted.add(t.taskId()));
             return count(sql, locked, recounted, ended, before, now);
         });
+    }
+
+    /**
+     * Runs {@code work} in a transaction begun by one statement. JDBI's own demarcation switches autocommit off before
+     * and on again after, a round trip each: with the isolation level set and restored around it, five of the nine
+     * statements that saved one node's result. The connection stays in autocommit and the transaction is explicit;
+     * the driver sends COMMIT (or ROLLBACK) because the server reports it open. A rollback that fails leaves a
+     * broken connection, which the pool evicts.
+     */
+    private <R> R inTransaction(HandleCallback<R, RuntimeException> work) {
+        return jdbi.withHandle(h -> {
+            h.execute("START TRANSACTION");
+            R result;
+            try {
+                result = work.withHandle(h);
+            } catch (RuntimeException | Error e) {
+                rollback(h, e);
+                throw e;
+            }
+            try {
+                h.getConnection().commit();
+            } catch (SQLException e) {
+                IllegalStateException failed = new IllegalStateException("MariaDB did not commit the save: "
+                        + e.getMessage(), e);
+                rollback(h, failed);
+                throw failed;
+            }
+            return result;
+        });
+    }
+
+    private static void rollback(Handle h, Throwable failure) {
+        try {
+            h.getConnection().rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** The state of each of these subtasks' rows now, by subtask id; a subtask without a row is absent. */

@@ -6,6 +6,7 @@ import static io.purgeline.saver.Saves.failed;
 import static io.purgeline.saver.Saves.newTaskId;
 import static io.purgeline.saver.Saves.outcomes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.purgeline.contracts.Codec;
 import io.purgeline.contracts.FailedNode;
@@ -13,7 +14,12 @@ import io.purgeline.contracts.SubtaskOutcome;
 import io.purgeline.contracts.SubtaskOutcomes;
 import io.purgeline.contracts.TaskCreated;
 import io.purgeline.contracts.TaskExpiry;
+import io.purgeline.runtime.PurgelineConfig;
 import io.purgeline.testkit.TestNamespace;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -259,6 +265,39 @@ class TaskStoreTest {
         assertThat(done + failed).isEqualTo(nodes.size());
         assertThat(taskRow(task)).containsEntry("done", (int) done).containsEntry("failed", (int) failed)
                 .containsEntry("expired", 0).containsEntry("state", failed > 0 ? "failed" : "completed");
+    }
+
+    @Test
+    void aBatchThatFailsPartWayLeavesNothingAndTheNextBatchCommits() throws Exception {
+        String task = newTaskId();
+        String other = newTaskId();
+        // Written after the new task's row: a node id longer than its column, which MariaDB refuses.
+        SubtaskOutcome refused = done(other, "n".repeat(65));
+
+        assertThatThrownBy(() -> apply(T0, List.of(created(task, "e1")), List.of(outcomes(other, refused))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Data too long");
+        assertThat(committedTaskIds(task, other)).isEmpty();
+
+        apply(T0, List.of(created(other, "e1")), List.of());
+        // Seen from a connection of its own: committed, not left open on the pooled connection that failed before.
+        assertThat(committedTaskIds(task, other)).containsExactly(other);
+    }
+
+    private static List<String> committedTaskIds(String... taskIds) throws Exception {
+        PurgelineConfig.Db db = ns.config().db();
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://" + db.host() + ":" + db.port() + "/"
+                + db.database(), db.user(), db.password());
+                PreparedStatement ps = c.prepareStatement("SELECT task_id FROM tasks WHERE task_id IN (?, ?)")) {
+            ps.setString(1, taskIds[0]);
+            ps.setString(2, taskIds[1]);
+            List<String> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+            return found;
+        }
     }
 
     private static void applyInBatches(String task, List<String> nodes, int size,
