@@ -29,6 +29,15 @@ class SignaturesTest {
     }
 
     @Test
+    void aBodyHashDoesNotCarryOverFromTheThreadsHashBefore() {
+        String emptyObject = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+        assertThat(Signatures.sha256Hex("{}".getBytes(StandardCharsets.UTF_8))).isEqualTo(emptyObject);
+        assertThat(Signatures.sha256Hex("abc".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"); // FIPS 180-2
+        assertThat(Signatures.sha256Hex("{}".getBytes(StandardCharsets.UTF_8))).isEqualTo(emptyObject);
+    }
+
+    @Test
     void callbackTokensMatchOnlyTheirSubtask() {
         String token = Signatures.callbackToken("k", "task@edge-1");
         assertThat(Signatures.matches(token, Signatures.callbackToken("k", "task@edge-1"))).isTrue();
