@@ -117,7 +117,7 @@ final class JdbiTaskStore implements TaskStore {
 
     /**
      * Runs {@code work} in a transaction begun by one statement. JDBI's own demarcation switches autocommit off before
-     * and on again after, a round trip each: with the isolation level set and restored around it, five of the nine
+     * and on again after, a round trip each: with the isolation level set and restored around it, four of the nine
      * statements that saved one node's result. The connection stays in autocommit and the transaction is explicit;
      * the driver sends COMMIT (or ROLLBACK) because the server reports it open. A rollback that fails leaves a
      * broken connection, which the pool evicts.
