@@ -67,6 +67,9 @@ public final class LatencyScenario implements Scenario {
                 + " /proc/stat) while the measured tasks ran, per task; cores_busy: how many cores that kept busy on"
                 + " average (of " + Runtime.getRuntime().availableProcessors() + "). Where cores_busy is near all of"
                 + " them, a purge takes about cpu_ms_per_task over the cores, and only less work makes it faster");
+        report.note("cpu_ms_per_task_by_process: the same per part of the system, from /proc/<pid>/stat: each worker"
+                + " by name, agents = every edge agent's JVM, harness = this JVM with the simulated fleet, broker,"
+                + " mariadb, redis, caches (Varnish), other = the kernel's threads and the rest of the box");
         report.note("p50_x_relay: ratio to the relay over the same caches; p50_x_floor: ratio to the floor"
                 + " scenario's bare fan-out round over the same number of simulated nodes");
         return report;

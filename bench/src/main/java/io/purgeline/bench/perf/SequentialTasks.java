@@ -17,10 +17,10 @@ import java.util.concurrent.TimeoutException;
 final class SequentialTasks {
     /**
      * What a case measured: latencies of the measured tasks, how each of them ended, and the machine's processor time
-     * busy while they ran, in all and in cores on average (NaN where unknown).
+     * busy while they ran, in all and in cores on average (NaN where unknown), and per task by part of the system.
      */
     record Outcome(Latencies latencies, Map<String, Integer> finals, int timedOut, List<Measured> measured,
-            double busyMs, double coresBusy) {
+            double busyMs, double coresBusy, Map<String, Double> msPerTaskByProcess) {
         Map<String, Object> figures() {
             Map<String, Object> f = new LinkedHashMap<>(latencies.summary());
             f.put("completed", finals.getOrDefault("task.completed", 0));
@@ -29,6 +29,7 @@ final class SequentialTasks {
             f.put("cpu_ms_per_task", measured.isEmpty() || Double.isNaN(busyMs) ? null
                     : Math.round(busyMs / measured.size() * 10) / 10.0);
             f.put("cores_busy", Double.isNaN(coresBusy) ? null : Math.round(coresBusy * 100) / 100.0);
+            f.put("cpu_ms_per_task_by_process", msPerTaskByProcess);
             return f;
         }
     }
@@ -52,10 +53,11 @@ final class SequentialTasks {
                 one(sut, transport, regions, patience);
             } catch (TimeoutException e) {
                 // A build that cannot finish one task in time gets a row that says so, not a failed scenario.
-                return new Outcome(latencies, finals, 1, List.of(), Double.NaN, Double.NaN);
+                return new Outcome(latencies, finals, 1, List.of(), Double.NaN, Double.NaN, Map.of());
             }
         }
         MachineCpu start = MachineCpu.now();
+        ProcessCpu startByProcess = ProcessCpu.now();
         long until = System.nanoTime() + limit.toNanos();
         while (latencies.count() + timedOut < samples && System.nanoTime() < until) {
             try {
@@ -70,7 +72,10 @@ final class SequentialTasks {
             }
         }
         MachineCpu end = MachineCpu.now();
-        return new Outcome(latencies, finals, timedOut, measured, end.busyMsSince(start), end.coresBusySince(start));
+        Map<String, Double> byProcess = measured.isEmpty() ? Map.of()
+                : ProcessCpu.now().msSince(startByProcess, measured.size());
+        return new Outcome(latencies, finals, timedOut, measured, end.busyMsSince(start), end.coresBusySince(start),
+                byProcess);
     }
 
     /** A measured task: its id, when it was submitted and when its final event arrived (epoch milliseconds). */

@@ -64,6 +64,12 @@ class BenchIT {
             assertThat(rows.get(c).get("cpu_ms_per_task").getAsDouble()).as(c).isPositive();
             assertThat(rows.get(c).get("cores_busy").getAsDouble()).as(c).isPositive()
                     .isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors() + 0.1);
+            // And by part of the system: only parts it knows, the workers among them.
+            JsonObject parts = rows.get(c).getAsJsonObject("cpu_ms_per_task_by_process");
+            assertThat(parts.keySet()).as(c).isSubsetOf("ingest", "dispatch", "callback", "saver", "alert", "agents",
+                    "harness", "broker", "mariadb", "redis", "caches", "other")
+                    .containsAnyOf("ingest", "dispatch", "saver");
+            parts.entrySet().forEach(e -> assertThat(e.getValue().getAsDouble()).as(c + " " + e.getKey()).isPositive());
             // Where the time went, from the instants the pipeline recorded: every stage, none before the last.
             JsonObject stages = rows.get(c).getAsJsonObject("stages_p50_ms");
             assertThat(stages.keySet()).as(c).containsExactly("accept", "dispatch", "spread", "finish", "record",
