@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 record MachineCpu(long busyTicks, long nanos) {
     /** Clock ticks per second of {@code /proc/stat} (USER_HZ): 100 on every Linux this runs on. */
-    private static final double TICKS_PER_S = 100;
+    static final double TICKS_PER_S = 100;
 
     /** Now; busy ticks are -1 where {@code /proc/stat} cannot be read. */
     static MachineCpu now() {

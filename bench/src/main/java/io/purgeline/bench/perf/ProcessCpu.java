@@ -18,8 +18,6 @@ import java.util.Map;
  * programs) is {@code other}.
  */
 record ProcessCpu(Map<Long, Sample> byPid) {
-    /** Clock ticks per second of {@code /proc/<pid>/stat} (USER_HZ): 100 on every Linux this runs on. */
-    private static final double TICKS_PER_S = 100;
     private static final long SELF = ProcessHandle.current().pid();
 
     /** A process's part and its user and system ticks so far. */
@@ -56,7 +54,7 @@ record ProcessCpu(Map<Long, Sample> byPid) {
         Map<String, Double> ms = new LinkedHashMap<>();
         ticks.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
                 .forEach(e -> {
-                    double perTask = e.getValue() * 1000 / TICKS_PER_S / per;
+                    double perTask = e.getValue() * 1000 / MachineCpu.TICKS_PER_S / per;
                     if (perTask >= 0.05) {
                         ms.put(e.getKey(), Math.round(perTask * 10) / 10.0);
                     }
@@ -77,7 +75,7 @@ record ProcessCpu(Map<Long, Sample> byPid) {
             int close = stat.lastIndexOf(')');
             String comm = stat.substring(stat.indexOf('(') + 1, close);
             String[] f = stat.substring(close + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15), in USER_HZ
             long pid = Long.parseLong(proc.getFileName().toString());
             return new Sample(part(pid, comm, proc), ticks);
         } catch (IOException | RuntimeException e) {
